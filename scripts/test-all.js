@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The whole test suite, as the README and CI run it: typecheck, lint, Jest (unit, traces,
+// engine end to end) and Playwright (renderer in Chromium, Electron where installed).
+// Ends with one line `N passed, N failed` (typecheck and lint count as one test each).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const only = process.argv.slice(2); // e.g. `npm test -- jest` runs only the named stages
+const wants = (stage) => only.length === 0 || only.includes(stage);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label}: ${path.basename(cmd)} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+function check(label, cmd, args) {
+  const status = run(label, cmd, args);
+  if (status === 0) passed += 1;
+  else {
+    failed += 1;
+    console.log(`${label} FAILED (exit ${status})`);
+  }
+}
+
+if (wants('typecheck')) check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+if (wants('lint')) check('lint', bin('eslint'), ['.']);
+
+if (wants('jest')) {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'palette-jest-')), 'results.json');
+  const status = run('jest', bin('jest'), ['--json', `--outputFile=${out}`]);
+  if (fs.existsSync(out)) {
+    const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + r.numTodoTests;
+    // a suite that fails to load has no failed test of its own: count it
+    failed += r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+  } else if (status !== 0) failed += 1;
+}
+
+if (wants('e2e') && fs.existsSync(path.join(root, 'playwright.config.ts'))) {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'palette-pw-')), 'results.json');
+  const status = run('playwright', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  if (fs.existsSync(out)) {
+    const s = JSON.parse(fs.readFileSync(out, 'utf8')).stats;
+    passed += s.expected + s.flaky;
+    failed += s.unexpected;
+    skipped += s.skipped;
+  } else if (status !== 0) failed += 1;
+}
+
+console.log('');
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed === 0 ? 0 : 1);
