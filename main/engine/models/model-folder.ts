@@ -1,0 +1,180 @@
+/**
+ * Loading a diffusers/optimum ONNX model folder (model_index.json, scheduler/, tokenizer/,
+ * text_encoder/, unet/, vae_encoder/, vae_decoder/, optionally vae_decoder_tiny/): sessions
+ * are created in parallel, the folder is validated as a whole, and every problem is reported
+ * in one E_MODEL_INVALID error.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PaletteError } from '../../../shared/errors';
+import { ModelSession, type ProviderName, type RuntimeOptions } from '../runtime';
+import { OnnxTextEncoder } from './text-encoder';
+import { ClipTokenizer } from './tokenizer';
+import { OnnxUNet } from './unet';
+import { OnnxVae } from './vae';
+import { type FolderMeta, validateFolderMeta } from './validate';
+
+export const COMPONENTS = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'] as const;
+export const TINY_DECODER = 'vae_decoder_tiny';
+export type ComponentName = (typeof COMPONENTS)[number] | typeof TINY_DECODER;
+
+export const SD15_SCALING_FACTOR = 0.18215;
+const DEFAULT_LATENT_SIZE = 64;
+
+/** The scheduler numbers the engine needs (diffusers names in comments). */
+export interface SchedulerConfig {
+  readonly betaStart: number; // beta_start
+  readonly betaEnd: number; // beta_end
+  readonly betaSchedule: string; // beta_schedule
+  readonly numTrainTimesteps: number; // num_train_timesteps
+  readonly trainedBetas: readonly number[] | null; // trained_betas
+  readonly originalInferenceSteps: number; // original_inference_steps
+  readonly timestepScaling: number; // timestep_scaling
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export interface LoadModelOptions extends RuntimeOptions {
+  /** load vae_decoder_tiny/ when present (default true) */
+  readonly tinyDecoder?: boolean;
+}
+
+export interface PaletteModel {
+  /** resolved folder path: the "model" half of the embedding cache key */
+  readonly id: string;
+  readonly dir: string;
+  readonly name: string;
+  readonly tokenizer: ClipTokenizer;
+  readonly textEncoder: OnnxTextEncoder;
+  readonly unet: OnnxUNet;
+  /** the full VAE, for exports and encoding */
+  readonly vae: OnnxVae;
+  /** the tiny decoder for live previews (scalingFactor 1.0), when the folder has one */
+  readonly previewVae?: OnnxVae;
+  readonly scalingFactor: number;
+  readonly scheduler: SchedulerConfig;
+  /** the UNet's native latent size (SD 1.5: 64, i.e. 512 px) */
+  readonly nativeLatentSize: number;
+  readonly sessions: Readonly<Partial<Record<ComponentName, ModelSession>>>;
+  /** which execution provider runs each component */
+  readonly providers: Readonly<Partial<Record<ComponentName, ProviderName>>>;
+  release(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+
+function readJsonIfPresent(file: string, label: string, problems: string[]): Json | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Json;
+    problems.push(`${label}: not a JSON object`);
+  } catch (e) {
+    problems.push(`${label}: cannot be read (${(e as Error).message.split('\n')[0]})`);
+  }
+  return undefined;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function parseSchedulerConfig(raw: Json = {}): SchedulerConfig {
+  const betas = Array.isArray(raw.trained_betas) && raw.trained_betas.every((b) => typeof b === 'number') ? (raw.trained_betas as number[]) : null;
+  return {
+    betaStart: num(raw.beta_start) ?? 0.00085,
+    betaEnd: num(raw.beta_end) ?? 0.012,
+    betaSchedule: typeof raw.beta_schedule === 'string' ? raw.beta_schedule : 'scaled_linear',
+    numTrainTimesteps: num(raw.num_train_timesteps) ?? 1000,
+    trainedBetas: betas,
+    originalInferenceSteps: num(raw.original_inference_steps) ?? 50,
+    timestepScaling: num(raw.timestep_scaling) ?? 10,
+    raw,
+  };
+}
+
+/** Loads and validates a model folder. E_MODEL_NOT_FOUND / E_MODEL_INVALID (all problems). */
+export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<PaletteModel> {
+  const root = path.resolve(dir);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    throw new PaletteError('E_MODEL_NOT_FOUND', `model folder not found: ${dir}`);
+  }
+  const has = (rel: string): boolean => fs.existsSync(path.join(root, rel));
+  if (!has('model_index.json') && !has('unet/model.onnx')) {
+    throw new PaletteError('E_MODEL_NOT_FOUND', `${dir} is not a model folder (no model_index.json, no unet/model.onnx)`);
+  }
+  const problems: string[] = [];
+  const modelIndex = readJsonIfPresent(path.join(root, 'model_index.json'), 'model_index.json', problems) ?? {};
+  const config = (c: string): Json => readJsonIfPresent(path.join(root, c, 'config.json'), `${c}/config.json`, problems) ?? {};
+  const configs = { text_encoder: config('text_encoder'), unet: config('unet'), vae_decoder: config('vae_decoder'), vae_encoder: config('vae_encoder') };
+  const scheduler = parseSchedulerConfig(readJsonIfPresent(path.join(root, 'scheduler/scheduler_config.json'), 'scheduler/scheduler_config.json', problems));
+
+  let tokenizer: ClipTokenizer | undefined;
+  if (!has('tokenizer')) problems.push('tokenizer/: folder is missing');
+  else {
+    try {
+      tokenizer = ClipTokenizer.load(path.join(root, 'tokenizer'));
+    } catch (e) {
+      problems.push(`tokenizer/: ${(e as Error).message.replace(`${path.join(root, 'tokenizer')}${path.sep}`, '')}`);
+    }
+  }
+
+  const wanted: ComponentName[] = [...COMPONENTS];
+  if ((options.tinyDecoder ?? true) && has(`${TINY_DECODER}/model.onnx`)) wanted.push(TINY_DECODER);
+  const sessions: Partial<Record<ComponentName, ModelSession>> = {};
+  const created = await Promise.allSettled(
+    wanted.map(async (c) => {
+      const label = `${c}/model.onnx`;
+      if (!has(label)) throw new Error(`${label}: file is missing`);
+      sessions[c] = await ModelSession.create(path.join(root, label), options, label);
+    }),
+  );
+  created.forEach((r) => {
+    if (r.status === 'rejected') problems.push(String((r.reason as Error).message ?? r.reason).split('\n')[0]);
+  });
+
+  const meta: FolderMeta = {
+    textEncoder: sessions.text_encoder,
+    unet: sessions.unet,
+    vaeEncoder: sessions.vae_encoder,
+    vaeDecoder: sessions.vae_decoder,
+    tinyDecoder: sessions[TINY_DECODER],
+    maxTokens: tokenizer?.maxTokens,
+    textHiddenSize: num(configs.text_encoder.hidden_size),
+    unetCrossAttentionDim: num(configs.unet.cross_attention_dim),
+    unetTimeCondDim: num(configs.unet.time_cond_proj_dim),
+  };
+  const { problems: metaProblems, derived } = validateFolderMeta(meta);
+  problems.push(...metaProblems);
+
+  const releaseAll = async (): Promise<void> => {
+    await Promise.all(Object.values(sessions).map((s) => s.release()));
+  };
+  if (problems.length > 0 || !tokenizer || !sessions.text_encoder || !sessions.unet || !sessions.vae_decoder) {
+    await releaseAll();
+    const n = problems.length;
+    throw new PaletteError('E_MODEL_INVALID', `model ${dir} cannot be used (${n} problem${n === 1 ? '' : 's'}): ${problems.join('; ')}`);
+  }
+
+  const scalingFactor =
+    num(configs.vae_decoder.scaling_factor) ?? num(configs.vae_encoder.scaling_factor) ?? num(modelIndex.scaling_factor) ?? num(modelIndex.vae_scaling_factor) ?? SD15_SCALING_FACTOR;
+  const sampleHeight = sessions.unet.input('sample')?.shape[2];
+  const nativeLatentSize = num(configs.unet.sample_size) ?? (typeof sampleHeight === 'number' && sampleHeight > 0 ? sampleHeight : DEFAULT_LATENT_SIZE);
+  const name = typeof modelIndex._name_or_path === 'string' && modelIndex._name_or_path ? modelIndex._name_or_path : path.basename(root);
+
+  const tiny = sessions[TINY_DECODER];
+  const tinyConfig = tiny ? (readJsonIfPresent(path.join(root, TINY_DECODER, 'config.json'), `${TINY_DECODER}/config.json`, []) ?? {}) : {};
+  return {
+    id: root,
+    dir: root,
+    name,
+    tokenizer,
+    textEncoder: new OnnxTextEncoder(root, tokenizer, sessions.text_encoder, derived.embeddingWidth),
+    unet: new OnnxUNet(sessions.unet, { embeddingWidth: derived.embeddingWidth, timestepCondWidth: derived.timestepCondWidth, outputName: derived.unetOutput }),
+    vae: new OnnxVae(scalingFactor, sessions.vae_decoder, sessions.vae_encoder, 1, derived.encoderOutput),
+    previewVae: tiny ? new OnnxVae(num(tinyConfig.scaling_factor) ?? 1, tiny, sessions.vae_encoder, scalingFactor / (num(tinyConfig.scaling_factor) ?? 1), derived.encoderOutput) : undefined,
+    scalingFactor,
+    scheduler,
+    nativeLatentSize,
+    sessions,
+    providers: Object.fromEntries(Object.entries(sessions).map(([c, s]) => [c, s.provider])),
+    release: releaseAll,
+  };
+}
