@@ -1,0 +1,66 @@
+/**
+ * Checking a model folder for the model list without loading it: the engine's own rules
+ * (validateFolderMeta, the same ones loadModelFolder applies) run on the inputs and outputs
+ * read from the ONNX headers, so a 4 GB folder is judged in milliseconds and a folder that
+ * passes here fails at load only for reasons the files' contents hide (corrupt weights).
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { type ComponentMeta, type FolderMeta, validateFolderMeta } from '../engine/models/validate';
+import { fileSize } from './disk';
+import { REQUIRED_FILES } from './layout';
+import { readOnnxSignature } from './onnx-header';
+
+const DEFAULT_MAX_TOKENS = 77;
+/** "vae_decoder_tiny" in the engine's model-folder.ts */
+const TINY_DECODER = 'vae_decoder_tiny';
+
+type Json = Record<string, unknown>;
+
+async function readJson(file: string): Promise<Json> {
+  try {
+    const v: unknown = JSON.parse(await fsp.readFile(file, 'utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+  } catch {
+    return {};
+  }
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** Every problem of the folder, by component and name; empty when it can run. */
+export async function quickValidateFolder(dir: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const rel of REQUIRED_FILES) {
+    if (!(await fileSize(path.join(dir, rel)))) problems.push(`${rel}: missing or empty`);
+  }
+  const component = async (name: string): Promise<ComponentMeta | undefined> => {
+    const label = `${name}/model.onnx`;
+    const file = path.join(dir, label);
+    if (!(await fileSize(file))) return undefined;
+    try {
+      return { label, ...(await readOnnxSignature(file)) };
+    } catch (e) {
+      problems.push(`${label}: not a readable ONNX file (${(e as Error).message})`);
+      return undefined;
+    }
+  };
+  const tokenizerConfig = await readJson(path.join(dir, 'tokenizer', 'tokenizer_config.json'));
+  const textConfig = await readJson(path.join(dir, 'text_encoder', 'config.json'));
+  const unetConfig = await readJson(path.join(dir, 'unet', 'config.json'));
+  const maxLength = num(tokenizerConfig.model_max_length);
+  const meta: FolderMeta = {
+    textEncoder: await component('text_encoder'),
+    unet: await component('unet'),
+    vaeEncoder: await component('vae_encoder'),
+    vaeDecoder: await component('vae_decoder'),
+    tinyDecoder: await component(TINY_DECODER),
+    // transformers writes a huge sentinel when the length is unset
+    maxTokens: maxLength !== undefined && maxLength < 100_000 ? maxLength : DEFAULT_MAX_TOKENS,
+    textHiddenSize: num(textConfig.hidden_size),
+    unetCrossAttentionDim: num(unetConfig.cross_attention_dim),
+    unetTimeCondDim: num(unetConfig.time_cond_proj_dim),
+  };
+  problems.push(...validateFolderMeta(meta).problems);
+  return problems;
+}
