@@ -1,0 +1,84 @@
+/**
+ * Crash-safe file replacement: the target is at every instant either the old complete file
+ * or the new complete file. Data goes to a temporary file in the same folder (same file
+ * system, so rename is atomic), is flushed to disk, then renamed over the target.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { PaletteError } from '../../shared/errors';
+
+export interface AtomicWriteOptions {
+  /** keep the replaced file as `<target>.bak` (default false) */
+  backup?: boolean;
+}
+
+let counter = 0;
+const queues = new Map<string, Promise<unknown>>();
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  // makes the rename itself durable; not possible on every platform (Windows), hence best effort
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+async function writeAndSync(file: string, data: Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `<target>.bak` becomes the current target, atomically: a hard link when possible, else a flushed copy. */
+async function keepBackup(target: string, temp: string): Promise<void> {
+  try {
+    await fs.link(target, temp);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // nothing to back up yet
+    await fs.copyFile(target, temp);
+    const handle = await fs.open(temp, 'r+');
+    await handle.sync().finally(() => handle.close());
+  }
+  await fs.rename(temp, `${target}.bak`);
+}
+
+async function replace(target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  const tag = `${process.pid}-${++counter}`;
+  const temp = path.join(dir, `.${base}.${tag}.tmp`);
+  const backupTemp = path.join(dir, `.${base}.${tag}.bak.tmp`);
+  try {
+    await writeAndSync(temp, data);
+    if (options.backup) await keepBackup(target, backupTemp);
+    await fs.rename(temp, target);
+    await fsyncDirectory(dir);
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    await fs.rm(backupTemp, { force: true }).catch(() => undefined);
+    throw new PaletteError('E_SAVE_FAILED', `could not save "${target}": ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+}
+
+/** Writes `data` to `target` atomically; saves to the same target from this process run one after another. */
+export function writeFileAtomic(target: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const key = path.resolve(target);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => replace(key, data, options));
+  queues.set(key, next);
+  void next.finally(() => {
+    if (queues.get(key) === next) queues.delete(key);
+  }).catch(() => undefined);
+  return next;
+}

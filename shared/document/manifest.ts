@@ -1,0 +1,32 @@
+import type { CanvasSize } from './palette-document';
+import type { GenerationSettings } from './settings';
+
+/** `palette.json` inside a .palette file, version 1 (docs/palette-format.md). */
+export interface PaletteManifest {
+  format: typeof PALETTE_FORMAT;
+  version: typeof PALETTE_FORMAT_VERSION;
+  canvas: CanvasSize;
+  modelId: string;
+  seed: number;
+  settings: GenerationSettings;
+  background: { prompt: string; negativePrompt: string; image: string | null };
+  /** bottom → top */
+  layers: ManifestLayer[];
+}
+
+export interface ManifestLayer {
+  id: string;
+  name: string;
+  color: string;
+  prompt: string;
+  negativePrompt: string;
+  promptStrength: number;
+  maskStrength: number;
+  maskBlur: number;
+  visible: boolean;
+  /** archive entry of the layer's PNG (brush colour, mask as alpha) */
+  mask: string;
+}
+
+export const PALETTE_FORMAT = 'semantic-palette';
+export const PALETTE_FORMAT_VERSION = 1;
