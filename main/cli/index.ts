@@ -1,0 +1,126 @@
+/**
+ * `palette`: the headless command line of the engine. User errors print one line naming the
+ * problem and exit 2 with nothing written; anything else is a bug and exits 1.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isPaletteError, PaletteError } from '../../shared/errors';
+import { ClipTokenizer, defaultModelDir, inspectModel } from '../engine/models';
+import { schedulerConfigFromJson, createStreamSchedule } from '../engine/schedule';
+import { isProviderName, type ProviderName } from '../engine/runtime';
+import { parseCommandArgs, parseSteps } from './args';
+import { renderCommand, exportCommand } from './render';
+
+export const USAGE = `usage: palette <command> [options]
+
+commands:
+  render FILE.palette --out OUT.png [--model DIR] [--seed N] [--steps 0,4,12,25,37]
+         [--mask-type continuous|semi-continuous|discrete] [--guidance none|full --scale G]
+         [--noise fixed|fresh] [--threads N] [--provider NAME] [--json]
+  export FILE.palette [--png OUT.png] [--psd OUT.psd] [--model DIR] [--seed N] ...render options
+  tokenize [--model DIR] "text"       77 token ids as JSON
+  inspect [--model DIR]               the model's components, inputs and outputs as JSON
+  schedule [--steps LIST] [--model DIR]  timesteps, alphas_cumprod, c_skip, c_out, noise levels
+`;
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'render':
+        return await renderCommand(rest, io);
+      case 'export':
+        return await exportCommand(rest, io);
+      case 'tokenize':
+        return await tokenizeCommand(rest, io);
+      case 'inspect':
+        return await inspectCommand(rest, io);
+      case 'schedule':
+        return scheduleCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new PaletteError('E_USAGE', `unknown command '${command}' (try: palette help)`);
+    }
+  } catch (e) {
+    if (isPaletteError(e)) {
+      io.err(`palette: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`palette: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+/** --model DIR, or the embedded palette-colors model; checked to exist. */
+export function resolveModelDir(value: string | undefined): string {
+  if (value === undefined) return defaultModelDir();
+  const dir = path.resolve(value);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new PaletteError('E_MODEL_NOT_FOUND', `model folder ${value} does not exist`);
+  }
+  return dir;
+}
+
+export function parseProviders(value: string | undefined): ProviderName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!isProviderName(n)) throw new PaletteError('E_USAGE', `--provider: unknown execution provider '${n}'`);
+  }
+  return names as ProviderName[];
+}
+
+async function tokenizeCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs('tokenize', args, { model: { type: 'string' } }, 1);
+  if (positionals.length !== 1) throw new PaletteError('E_USAGE', 'palette tokenize: give the text to tokenize, e.g. palette tokenize "a red fox"');
+  const dir = resolveModelDir(values.model as string | undefined);
+  const tokenizerDir = path.join(dir, 'tokenizer');
+  if (!fs.existsSync(tokenizerDir)) throw new PaletteError('E_MODEL_INVALID', `model folder ${dir} has no tokenizer/ folder`);
+  const tokenizer = ClipTokenizer.load(tokenizerDir);
+  io.out(`${JSON.stringify(Array.from(tokenizer.encode(positionals[0])))}\n`);
+  return 0;
+}
+
+async function inspectCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs('inspect', args, { model: { type: 'string' }, provider: { type: 'string' } }, 0);
+  const dir = resolveModelDir(values.model as string | undefined);
+  const info = await inspectModel(dir, { providers: parseProviders(values.provider as string | undefined) });
+  io.out(`${JSON.stringify(info, null, 2)}\n`);
+  return 0;
+}
+
+function scheduleCommand(args: string[], io: Io): number {
+  const { values } = parseCommandArgs('schedule', args, { steps: { type: 'string' }, model: { type: 'string' } }, 0);
+  let config;
+  if (values.model !== undefined) {
+    const file = path.join(resolveModelDir(values.model as string), 'scheduler', 'scheduler_config.json');
+    config = fs.existsSync(file) ? schedulerConfigFromJson(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+  }
+  const s = createStreamSchedule(parseSteps(values.steps as string | undefined), config);
+  io.out(`${JSON.stringify({
+    tIndexList: s.tIndexList,
+    timesteps: s.timesteps,
+    alphasCumprod: Array.from(s.alphaCumprod),
+    sqrtAlphasCumprod: Array.from(s.sqrtAlphaCumprod),
+    sqrtOneMinusAlphasCumprod: Array.from(s.sqrtOneMinusAlphaCumprod),
+    cSkip: Array.from(s.cSkip),
+    cOut: Array.from(s.cOut),
+    noiseLevels: Array.from(s.noiseLevels),
+  }, null, 2)}\n`);
+  return 0;
+}

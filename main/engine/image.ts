@@ -1,0 +1,35 @@
+/** Conversions between RGBA8 canvases and the VAE's NCHW images in [-1, 1] (spec §7). */
+
+/** RGBA8 (alpha ignored) → 1 × 3 × H × W in [-1, 1] */
+export function rgbaToImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Float32Array {
+  const n = width * height;
+  const out = new Float32Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    out[p] = rgba[4 * p] / 127.5 - 1;
+    out[n + p] = rgba[4 * p + 1] / 127.5 - 1;
+    out[2 * n + p] = rgba[4 * p + 2] / 127.5 - 1;
+  }
+  return out;
+}
+
+/** 1 × 3 × H × W in about [-1, 1] → RGBA8: clip((x + 1) / 2, 0, 1) · 255, rounded; opaque. */
+export function imageToRgba(image: Float32Array, width: number, height: number,
+  out: Uint8ClampedArray = new Uint8ClampedArray(width * height * 4)): Uint8ClampedArray {
+  const n = width * height;
+  for (let p = 0; p < n; p++) {
+    out[4 * p] = toByte(image[p]);
+    out[4 * p + 1] = toByte(image[n + p]);
+    out[4 * p + 2] = toByte(image[2 * n + p]);
+    out[4 * p + 3] = 255;
+  }
+  return out;
+}
+
+function toByte(x: number): number {
+  const v = (x + 1) / 2;
+  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
+}
+
+export function whiteImage(width: number, height: number): Uint8Array {
+  return new Uint8Array(width * height * 4).fill(255);
+}

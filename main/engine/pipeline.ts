@@ -1,0 +1,222 @@
+/**
+ * The pipeline: model folder + stream batch + mask compositor → RGBA frames. Reads as the
+ * diffusers pipelines do, in numbered steps: check inputs, encode prompts, prepare latents
+ * (white W, background B), stream frame, decode.
+ */
+import { PaletteError } from '../../shared/errors';
+import { loadModelFolder, defaultModelDir, type LoadModelOptions, type PaletteModel } from './models';
+import type { EngineBackground, EngineFrame, EngineLayer, EngineSettings, PalettePipelineApi } from './pipeline-api';
+import { schedulerConfigFromJson } from './schedule';
+import { StreamBatch, type StreamLayer, type StreamSettings } from './stream';
+import type { TextEmbedding, VaeRunner } from './types';
+import { imageToRgba, rgbaToImage, whiteImage } from './image';
+
+export interface LoadPipelineOptions extends LoadModelOptions {
+  /** canvas in pixels (default 512×512) */
+  width?: number;
+  height?: number;
+  seed?: number;
+  settings?: Partial<EngineSettings>;
+  /** most samples per UNet call (large canvases); default: the whole batch */
+  batchLimit?: number;
+  /** decode live frames with the tiny decoder when the model has one (default true) */
+  previewDecoder?: boolean;
+}
+
+export const MAX_CANVAS_SIDE = 8192;
+
+export async function loadPipeline(modelDir: string = defaultModelDir(), options: LoadPipelineOptions = {}): Promise<PalettePipeline> {
+  const model = await loadModelFolder(modelDir, options);
+  try {
+    const pipeline = new PalettePipeline(model, options);
+    await pipeline.setCanvas(options.width ?? 512, options.height ?? 512);
+    return pipeline;
+  } catch (e) {
+    await model.release();
+    throw e;
+  }
+}
+
+interface LayerPrompts {
+  prompt: string;
+  negativePrompt: string;
+}
+
+export class PalettePipeline implements PalettePipelineApi {
+  readonly model: PaletteModel;
+  readonly stream: StreamBatch;
+  private readonly usePreview: boolean;
+  private backgroundInput: EngineBackground = { prompt: '', negativePrompt: '', image: null };
+  private layerPrompts = new Map<string, LayerPrompts>();
+  private frameCount = 0;
+  private rgba: Uint8ClampedArray = new Uint8ClampedArray(0);
+
+  constructor(model: PaletteModel, options: LoadPipelineOptions = {}) {
+    this.model = model;
+    this.usePreview = options.previewDecoder ?? true;
+    const settings: Partial<StreamSettings> = { ...toStreamSettings(options.settings ?? {}) };
+    // LCM-distilled UNets take the guidance scale as an embedding; their usual scale is 8 (spec §2)
+    if (model.unet.timestepCondWidth > 0 && options.settings?.guidanceScale === undefined) settings.guidanceScale = 8;
+    if (options.batchLimit !== undefined) settings.batchLimit = options.batchLimit;
+    this.stream = new StreamBatch({
+      height: 8, width: 8, // replaced by setCanvas() before any use
+      nativeLatentSize: model.nativeLatentSize,
+      unet: model.unet,
+      scheduler: schedulerConfigFromJson(model.scheduler.raw),
+      settings,
+      seed: options.seed ?? 0,
+    });
+  }
+
+  get modelId(): string { return this.model.id; }
+  get providers(): Record<string, string> { return { ...this.model.providers } as Record<string, string>; }
+  get width(): number { return this.stream.geometry.width; }
+  get height(): number { return this.stream.geometry.height; }
+  get idle(): boolean { return this.stream.isConverged; }
+  get settings(): Readonly<StreamSettings> { return this.stream.settings; }
+
+  // 1. check inputs ---------------------------------------------------------------------
+
+  async setCanvas(width: number, height: number): Promise<void> {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 8 || height < 8 ||
+      width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE || width % 8 !== 0 || height % 8 !== 0) {
+      throw new PaletteError('E_BAD_CANVAS_SIZE',
+        `canvas ${width}×${height}: width and height must be multiples of 8 from 8 to ${MAX_CANVAS_SIDE}`);
+    }
+    this.stream.setCanvas({ width, height, nativeLatentSize: this.model.nativeLatentSize });
+    this.layerPrompts.clear();
+    // 3. prepare latents: W once per model and canvas size
+    this.stream.setWhiteLatent(await this.encodeImage(whiteImage(width, height), width, height));
+    this.backgroundInput = { ...this.backgroundInput, image: null };
+    await this.applyBackground();
+  }
+
+  setSettings(settings: Partial<EngineSettings>): void {
+    this.stream.setSettings(toStreamSettings(settings));
+  }
+
+  setSeed(seed: number): void {
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new PaletteError('E_BAD_SEED', `seed ${seed} must be a whole number ≥ 0`);
+    }
+    this.stream.setSeed(seed);
+  }
+
+  async setBackground(background: EngineBackground): Promise<void> {
+    if (background.image && background.image.length !== this.width * this.height * 4) {
+      throw new PaletteError('E_BAD_IMAGE_SIZE',
+        `background image has ${background.image.length} bytes, the ${this.width}×${this.height} canvas needs ${this.width * this.height * 4} (RGBA)`);
+    }
+    this.backgroundInput = { ...background, image: background.image ? background.image.slice() : null };
+    await this.applyBackground();
+  }
+
+  async setLayers(layers: EngineLayer[]): Promise<void> {
+    const ids = new Set<string>();
+    const expected = this.width * this.height;
+    for (const l of layers) {
+      if (ids.has(l.id)) throw new PaletteError('E_BAD_LAYER', `layer id ${l.id} appears twice`);
+      ids.add(l.id);
+      if (l.mask.length !== expected) {
+        throw new PaletteError('E_BAD_MASK_SIZE',
+          `layer ${l.id}: mask has ${l.mask.length} values, the ${this.width}×${this.height} canvas needs ${expected}`);
+      }
+    }
+    // 2. encode prompts (cached by model and text inside the encoder)
+    const embeddings = await this.encodeTexts(layers.flatMap((l) => [l.prompt, l.negativePrompt]));
+    const streamLayers: StreamLayer[] = layers.map((l) => ({
+      id: l.id,
+      embedding: embeddings.get(l.prompt)!,
+      negativeEmbedding: embeddings.get(l.negativePrompt)!,
+      promptStrength: l.promptStrength,
+      maskStrength: l.maskStrength,
+      maskBlur: l.maskBlur,
+      visible: l.visible,
+      mask: l.mask,
+    }));
+    this.stream.setLayers(streamLayers);
+    this.layerPrompts = new Map(layers.map((l) => [l.id, { prompt: l.prompt, negativePrompt: l.negativePrompt }]));
+  }
+
+  updateLayerMask(id: string, mask: Uint8Array): void {
+    if (!this.layerPrompts.has(id)) throw new PaletteError('E_UNKNOWN_LAYER', `no layer with id ${id}`);
+    if (mask.length !== this.width * this.height) {
+      throw new PaletteError('E_BAD_MASK_SIZE',
+        `layer ${id}: mask has ${mask.length} values, the ${this.width}×${this.height} canvas needs ${this.width * this.height}`);
+    }
+    this.stream.updateLayerMask(id, mask);
+  }
+
+  // 4–5. stream frame and decode ----------------------------------------------------------
+
+  /** One live frame; uses the tiny preview decoder when the model has one. */
+  async frame(): Promise<EngineFrame> {
+    const started = performance.now();
+    const latent = await this.stream.frame();
+    const vae = this.usePreview && this.model.previewVae ? this.model.previewVae : this.model.vae;
+    return this.decode(latent, vae, started);
+  }
+
+  /** One-shot render (reset, flush, one frame), always with the full VAE. */
+  async render(): Promise<EngineFrame> {
+    const started = performance.now();
+    const latent = await this.stream.render();
+    return this.decode(latent, this.model.vae, started);
+  }
+
+  async release(): Promise<void> {
+    await this.model.release();
+  }
+
+  // internals -----------------------------------------------------------------------------
+
+  private async decode(latent: Float32Array, vae: VaeRunner, started: number): Promise<EngineFrame> {
+    const h = this.height / 8;
+    const w = this.width / 8;
+    const scaled = new Float32Array(latent.length);
+    const inv = 1 / vae.scalingFactor;
+    for (let j = 0; j < latent.length; j++) scaled[j] = latent[j] * inv;
+    const image = await vae.decode(scaled, h, w);
+    if (this.rgba.length !== this.width * this.height * 4) this.rgba = new Uint8ClampedArray(this.width * this.height * 4);
+    imageToRgba(image, this.width, this.height, this.rgba);
+    this.frameCount += 1;
+    return { rgba: this.rgba, width: this.width, height: this.height, index: this.frameCount, ms: performance.now() - started };
+  }
+
+  private async encodeImage(rgba: Uint8Array, width: number, height: number): Promise<Float32Array> {
+    const latent = await this.model.vae.encode(rgbaToImage(rgba, width, height), height, width);
+    const scale = this.model.vae.scalingFactor;
+    for (let j = 0; j < latent.length; j++) latent[j] *= scale;
+    return latent;
+  }
+
+  private async encodeTexts(texts: string[]): Promise<Map<string, TextEmbedding>> {
+    const distinct = [...new Set(texts)];
+    const embeddings = await this.model.textEncoder.encode(distinct);
+    return new Map(distinct.map((t, i) => [t, embeddings[i]]));
+  }
+
+  private async applyBackground(): Promise<void> {
+    const bg = this.backgroundInput;
+    const embeddings = await this.encodeTexts([bg.prompt, bg.negativePrompt]);
+    const latent = bg.image ? await this.encodeImage(bg.image, this.width, this.height) : null;
+    this.stream.setBackground({
+      embedding: embeddings.get(bg.prompt)!,
+      negativeEmbedding: embeddings.get(bg.negativePrompt)!,
+      latent,
+    });
+  }
+}
+
+function toStreamSettings(s: Partial<EngineSettings>): Partial<StreamSettings> {
+  const out: Partial<StreamSettings> = {};
+  if (s.tIndexList !== undefined) out.tIndexList = s.tIndexList;
+  if (s.maskType !== undefined) out.maskType = s.maskType;
+  if (s.coverAlpha !== undefined) out.coverAlpha = s.coverAlpha;
+  if (s.bootstrapSteps !== undefined) out.bootstrapSteps = s.bootstrapSteps;
+  if (s.bootstrapMixSteps !== undefined) out.bootstrapMixSteps = s.bootstrapMixSteps;
+  if (s.guidance !== undefined) out.guidance = s.guidance;
+  if (s.guidanceScale !== undefined) out.guidanceScale = s.guidanceScale;
+  if (s.noise !== undefined) out.noise = s.noise;
+  return out;
+}
