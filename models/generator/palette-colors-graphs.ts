@@ -112,6 +112,29 @@ export interface UNetOptions {
   readonly timestepType: ElemType;
   readonly scalarTimestep: boolean;
   readonly timestepCondWidth: number;
+  /** benchmark only: a stack of 3×3 convolutions over the sample, weighted ~0, so the model costs what a real one might */
+  readonly workload?: { readonly layers: number; readonly channels: number };
+}
+
+/** Deterministic small weights for the benchmark convolutions. */
+function benchWeights(n: number, seed: number): Float32Array {
+  const w = new Float32Array(n);
+  for (let i = 0; i < n; i++) w[i] = 0.05 * Math.sin(seed * 12.9898 + i * 78.233);
+  return w;
+}
+
+/** Conv 3×3 stack 4 → C → … → C → 4 with ReLUs: busy work the result barely depends on. */
+function convWorkload(g: GraphWriter, x: string, layers: number, channels: number): string {
+  let h = x;
+  let inC = 4;
+  for (let l = 0; l < layers; l++) {
+    const outC = l === layers - 1 ? 4 : channels;
+    const w = g.weight(`bench_conv${l}_w`, 'float32', [outC, inC, 3, 3], benchWeights(outC * inC * 9, l + 1));
+    h = g.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    if (l < layers - 1) h = g.op('Relu', [h]);
+    inC = outC;
+  }
+  return g.op('Mul', [h, g.f32(1e-6)]);
 }
 
 /** UNet: the exact ε of the prompt colour's latent z* = s·(2c − 1, 0) at timestep t. */
@@ -127,7 +150,8 @@ export function unetGraph(alphasCumprod: Float64Array, o: UNetOptions): GraphSpe
   const colour = g.op('ReduceMean', [g.slice(e, 0, 3, 2)], { axes: [1], keepdims: 0 });
   const z3 = g.op('Mul', [g.op('Sub', [g.op('Mul', [colour, g.f32(2)]), g.f32(1)]), g.f32(VAE_SCALING_FACTOR)]);
   const z = g.op('Reshape', [g.op('Pad', [z3, g.i64(0, 0, 0, 1), g.f32(0)]), g.i64(-1, 4, 1, 1)]);
-  const eps = g.op('Div', [g.op('Sub', [x, g.op('Mul', [sqrtAc, z])]), sqrtOneMinusAc]);
+  let eps = g.op('Div', [g.op('Sub', [x, g.op('Mul', [sqrtAc, z])]), sqrtOneMinusAc]);
+  if (o.workload) eps = g.op('Add', [eps, convWorkload(g, x, o.workload.layers, o.workload.channels)]);
   if (o.floatType === 'float32') g.opTo('out_sample', 'Identity', [eps]);
   else g.castTo('out_sample', eps, o.floatType);
   const inputs = [

@@ -23,6 +23,8 @@ export interface PaletteColorsOptions {
   readonly latentParameters?: boolean;
   /** add a TAESD-style `vae_decoder_tiny/` (takes scaled latents, scaling factor 1.0) */
   readonly tinyDecoder?: boolean;
+  /** benchmark only: make the UNet cost real work (3×3 conv stack, see unetGraph) */
+  readonly unetWorkload?: { readonly layers: number; readonly channels: number };
 }
 
 /** SD 1.5's scheduler numbers (ENGINE-SPEC §1). */
@@ -127,6 +129,7 @@ export function buildPaletteColors(options: PaletteColorsOptions = {}): Map<stri
       timestepType: options.timestepType ?? (options.scalarTimestep ? 'float32' : 'int64'),
       scalarTimestep: options.scalarTimestep ?? false,
       timestepCondWidth,
+      workload: options.unetWorkload,
     }),
   );
 

@@ -145,6 +145,10 @@ export class ModelSession {
     throw new PaletteError('E_MODEL_INVALID', `${name}: cannot be loaded by any execution provider (${reasons})`);
   }
 
+  /** time spent inside onnxruntime's run() since the session was created (benchmarks) */
+  inferenceMs = 0;
+  runs = 0;
+
   input(name: string): TensorInfo | undefined {
     return this.inputs.find((i) => i.name === name);
   }
@@ -188,7 +192,10 @@ export class ModelSession {
     try {
       // The failure is rethrown with context below, so onnxruntime's own log line is noise.
       const runOptions: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 };
+      const started = performance.now();
       results = outputNames ? await session.run(tensors, [...outputNames], runOptions) : await session.run(tensors, runOptions);
+      this.inferenceMs += performance.now() - started;
+      this.runs += 1;
     } catch (e) {
       throw new PaletteError('E_MODEL_RUN', `${this.label}: run failed: ${firstLine(e)} (inputs: ${context()})`, { cause: e });
     }
