@@ -1,0 +1,3 @@
+export * from './blur';
+export * from './quantize';
+export * from './compositor';

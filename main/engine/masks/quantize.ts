@@ -1,0 +1,110 @@
+/**
+ * Mask quantization against the noise levels (ENGINE-SPEC §3.4) and area downsampling to the
+ * latent grid (§3.5).
+ */
+
+export type MaskType = 'continuous' | 'semi-continuous' | 'discrete';
+export const MASK_TYPES: readonly MaskType[] = ['continuous', 'semi-continuous', 'discrete'];
+
+/**
+ * Q_k for a mask value m at step k, given n_0..n_T (n_T = 0). Continuous with equal
+ * neighbouring levels degenerates to the step it approximates.
+ */
+export function quantizeValue(m: number, k: number, noiseLevels: Float64Array, maskType: MaskType): number {
+  const steps = noiseLevels.length - 1;
+  const nk = noiseLevels[k];
+  const continuous = maskType === 'continuous' || (maskType === 'semi-continuous' && k === steps - 1);
+  if (!continuous) return m > nk ? 1 : 0;
+  const next = noiseLevels[k + 1];
+  const span = nk - next;
+  if (!(span > 0)) return m > nk ? 1 : 0;
+  const q = (m - next) / span;
+  return q <= 0 ? 0 : q >= 1 ? 1 : q;
+}
+
+/** Quantizes one canvas-sized mask (tests, one-off use); returns one canvas mask per step. */
+export function quantizeMask(mask: ArrayLike<number>, noiseLevels: Float64Array, maskType: MaskType): Float64Array[] {
+  const steps = noiseLevels.length - 1;
+  const out: Float64Array[] = [];
+  for (let k = 0; k < steps; k++) {
+    const q = new Float64Array(mask.length);
+    for (let i = 0; i < mask.length; i++) q[i] = quantizeValue(mask[i], k, noiseLevels, maskType);
+    out.push(q);
+  }
+  return out;
+}
+
+/** Area average of 8×8 blocks (any factor): `height × width` → `height/f × width/f`. */
+export function downsampleArea(src: ArrayLike<number>, height: number, width: number, factor = 8): Float64Array {
+  const h = height / factor;
+  const w = width / factor;
+  const out = new Float64Array(h * w);
+  const inv = 1 / (factor * factor);
+  for (let by = 0; by < h; by++) {
+    for (let bx = 0; bx < w; bx++) {
+      let s = 0;
+      for (let y = by * factor; y < (by + 1) * factor; y++) {
+        for (let x = bx * factor; x < (bx + 1) * factor; x++) s += src[y * width + x];
+      }
+      out[by * w + bx] = s * inv;
+    }
+  }
+  return out;
+}
+
+function quantizeWith(v: number, lo: number, span: number): number {
+  if (span === 0) return v > lo ? 1 : 0;
+  const t = (v - lo) / span;
+  return t <= 0 ? 0 : t >= 1 ? 1 : t;
+}
+
+/**
+ * Strength, quantization per step and `factor`×`factor` area average for the blocks of a
+ * block-aligned canvas window; `m` holds the blurred mask with origin (mx0, my0) and row
+ * stride `stride`. Writes `out[k]` (latent-sized, `latentWidth` wide) on those blocks only.
+ */
+export function quantizeBlocks(m: Float64Array, stride: number, mx0: number, my0: number,
+  window: { x0: number; y0: number; x1: number; y1: number }, strength: number,
+  noiseLevels: Float64Array, maskType: MaskType, out: readonly Float32Array[], latentWidth: number, factor = 8): void {
+  const F = factor;
+  const T = noiseLevels.length - 1;
+  const q = new Float64Array(T);
+  const inv = 1 / (F * F);
+  // per step as a ramp from lo over span (span 0 = the discrete threshold at lo)
+  const lo = new Float64Array(T);
+  const span = new Float64Array(T);
+  for (let k = 0; k < T; k++) {
+    const continuous = maskType === 'continuous' || (maskType === 'semi-continuous' && k === T - 1);
+    const s = noiseLevels[k] - noiseLevels[k + 1];
+    lo[k] = continuous && s > 0 ? noiseLevels[k + 1] : noiseLevels[k];
+    span[k] = continuous && s > 0 ? s : 0;
+  }
+  for (let by = window.y0 / F; by < window.y1 / F; by++) {
+    for (let bx = window.x0 / F; bx < window.x1 / F; bx++) {
+      const base = (by * F - my0) * stride + (bx * F - mx0);
+      // flat block (most of a mask): one quantization instead of F²
+      const first = m[base];
+      let flat = true;
+      for (let y = 0; y < F && flat; y++) {
+        const row = base + y * stride;
+        for (let x = 0; x < F; x++) if (m[row + x] !== first) { flat = false; break; }
+      }
+      if (flat) {
+        const v = first * strength;
+        for (let k = 0; k < T; k++) q[k] = quantizeWith(v, lo[k], span[k]);
+      } else {
+        q.fill(0);
+        for (let y = 0; y < F; y++) {
+          const row = base + y * stride;
+          for (let x = 0; x < F; x++) {
+            const v = m[row + x] * strength;
+            for (let k = 0; k < T; k++) q[k] += quantizeWith(v, lo[k], span[k]);
+          }
+        }
+        for (let k = 0; k < T; k++) q[k] *= inv;
+      }
+      const li = by * latentWidth + bx;
+      for (let k = 0; k < T; k++) out[k][li] = q[k];
+    }
+  }
+}

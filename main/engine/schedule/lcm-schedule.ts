@@ -1,0 +1,184 @@
+/**
+ * LCM noise schedule for the stream (ENGINE-SPEC §1). Pure math: it never sees a model.
+ * Everything is computed in float64 because quantization compares mask values against the
+ * noise levels and the traces are float64.
+ */
+import { PaletteError } from '../../../shared/errors';
+
+/** The part of a diffusers `scheduler_config.json` the stream needs. */
+export interface SchedulerConfig {
+  betaStart: number;
+  betaEnd: number;
+  betaSchedule: 'scaled_linear' | 'linear';
+  numTrainTimesteps: number;
+  /** LCM distillation schedule length (`original_inference_steps`) */
+  originalInferenceSteps: number;
+  /** how many LCM timesteps `tIndexList` indexes into (`num_inference_steps`) */
+  numInferenceSteps: number;
+}
+
+export const SD15_SCHEDULER: Readonly<SchedulerConfig> = Object.freeze({
+  betaStart: 0.00085,
+  betaEnd: 0.012,
+  betaSchedule: 'scaled_linear',
+  numTrainTimesteps: 1000,
+  originalInferenceSteps: 50,
+  numInferenceSteps: 50,
+});
+
+export const DEFAULT_T_INDEX_LIST: readonly number[] = Object.freeze([0, 4, 12, 25, 37]);
+
+const SIGMA_DATA = 0.5;
+const TIMESTEP_SCALING = 10;
+
+/**
+ * Reads the fields we use from a diffusers scheduler config (snake_case JSON); anything
+ * missing falls back to SD 1.5.
+ */
+export function schedulerConfigFromJson(json: Record<string, unknown>): SchedulerConfig {
+  const num = (key: string, fallback: number): number => {
+    const v = json[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: ${key} must be a number, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  };
+  const schedule = json['beta_schedule'] ?? SD15_SCHEDULER.betaSchedule;
+  if (schedule !== 'scaled_linear' && schedule !== 'linear') {
+    throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: beta_schedule ${JSON.stringify(schedule)} is not supported (use scaled_linear or linear)`);
+  }
+  return {
+    betaStart: num('beta_start', SD15_SCHEDULER.betaStart),
+    betaEnd: num('beta_end', SD15_SCHEDULER.betaEnd),
+    betaSchedule: schedule,
+    numTrainTimesteps: num('num_train_timesteps', SD15_SCHEDULER.numTrainTimesteps),
+    originalInferenceSteps: num('original_inference_steps', SD15_SCHEDULER.originalInferenceSteps),
+    numInferenceSteps: SD15_SCHEDULER.numInferenceSteps,
+  };
+}
+
+export function computeBetas(config: SchedulerConfig): Float64Array {
+  const n = config.numTrainTimesteps;
+  const betas = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const frac = n === 1 ? 0 : i / (n - 1);
+    if (config.betaSchedule === 'scaled_linear') {
+      const s = Math.sqrt(config.betaStart) + (Math.sqrt(config.betaEnd) - Math.sqrt(config.betaStart)) * frac;
+      betas[i] = s * s;
+    } else {
+      betas[i] = config.betaStart + (config.betaEnd - config.betaStart) * frac;
+    }
+  }
+  return betas;
+}
+
+export function computeAlphasCumprod(betas: Float64Array): Float64Array {
+  const ac = new Float64Array(betas.length);
+  let prod = 1;
+  for (let i = 0; i < betas.length; i++) {
+    prod *= 1 - betas[i];
+    ac[i] = prod;
+  }
+  return ac;
+}
+
+/** LCMScheduler.set_timesteps: for 50/50 on 1000 train steps → 999, 979, …, 19. */
+export function lcmTimesteps(config: SchedulerConfig): number[] {
+  const c = Math.floor(config.numTrainTimesteps / config.originalInferenceSteps);
+  const origin: number[] = [];
+  for (let i = 1; i <= config.originalInferenceSteps; i++) origin.push(i * c - 1);
+  origin.reverse();
+  const skip = Math.max(1, Math.floor(origin.length / config.numInferenceSteps));
+  const out: number[] = [];
+  for (let i = 0; i < origin.length && out.length < config.numInferenceSteps; i += skip) out.push(origin[i]);
+  return out;
+}
+
+/** LCM boundary condition scalings at integer timestep t. */
+export function boundaryScalings(t: number): { cSkip: number; cOut: number } {
+  const s = t * TIMESTEP_SCALING;
+  const sd2 = SIGMA_DATA * SIGMA_DATA;
+  return { cSkip: sd2 / (s * s + sd2), cOut: s / Math.sqrt(s * s + sd2) };
+}
+
+/** Everything a stream of T steps needs, per step k. */
+export interface StreamSchedule {
+  readonly config: SchedulerConfig;
+  readonly alphasCumprod: Float64Array;
+  readonly tIndexList: readonly number[];
+  /** t_k */
+  readonly timesteps: readonly number[];
+  readonly alphaCumprod: Float64Array;
+  readonly sqrtAlphaCumprod: Float64Array;
+  readonly sqrtOneMinusAlphaCumprod: Float64Array;
+  readonly cSkip: Float64Array;
+  readonly cOut: Float64Array;
+  /** n_0..n_{T-1}, n_T = 0 (length T + 1) */
+  readonly noiseLevels: Float64Array;
+}
+
+export function createStreamSchedule(
+  tIndexList: readonly number[] = DEFAULT_T_INDEX_LIST,
+  config: SchedulerConfig = SD15_SCHEDULER,
+): StreamSchedule {
+  const all = lcmTimesteps(config);
+  if (tIndexList.length === 0) {
+    throw new PaletteError('E_BAD_STEPS', 'steps: t_index_list is empty (need at least one step)');
+  }
+  for (const idx of tIndexList) {
+    if (!Number.isInteger(idx) || idx < 0 || idx >= all.length) {
+      throw new PaletteError('E_BAD_STEPS', `steps: index ${idx} is outside 0..${all.length - 1}`);
+    }
+  }
+  const alphasCumprod = computeAlphasCumprod(computeBetas(config));
+  const T = tIndexList.length;
+  const timesteps = tIndexList.map((i) => all[i]);
+  const alphaCumprod = new Float64Array(T);
+  const sqrtAc = new Float64Array(T);
+  const sqrt1mAc = new Float64Array(T);
+  const cSkip = new Float64Array(T);
+  const cOut = new Float64Array(T);
+  const noiseLevels = new Float64Array(T + 1);
+  for (let k = 0; k < T; k++) {
+    const ac = alphasCumprod[timesteps[k]];
+    alphaCumprod[k] = ac;
+    sqrtAc[k] = Math.sqrt(ac);
+    sqrt1mAc[k] = Math.sqrt(1 - ac);
+    const b = boundaryScalings(timesteps[k]);
+    cSkip[k] = b.cSkip;
+    cOut[k] = b.cOut;
+    noiseLevels[k] = sqrt1mAc[k];
+  }
+  noiseLevels[T] = 0;
+  return {
+    config, alphasCumprod, tIndexList: [...tIndexList], timesteps, alphaCumprod,
+    sqrtAlphaCumprod: sqrtAc, sqrtOneMinusAlphaCumprod: sqrt1mAc, cSkip, cOut, noiseLevels,
+  };
+}
+
+/** out = sqrt(ac_k)·x0 + sqrt(1-ac_k)·ε (out may alias x0 or ε). */
+export function addNoise(schedule: StreamSchedule, k: number, x0: Float32Array, eps: Float32Array, out: Float32Array): Float32Array {
+  const a = schedule.sqrtAlphaCumprod[k];
+  const b = schedule.sqrtOneMinusAlphaCumprod[k];
+  const n = out.length;
+  for (let j = 0; j < n; j++) out[j] = a * x0[j] + b * eps[j];
+  return out;
+}
+
+/**
+ * One LCM step at step index k: the clean-latent estimate D = c_out·(x - sqrt(1-ac)ε)/sqrt(ac)
+ * + c_skip·x. The stream re-noises D itself, so there is no prevSample here.
+ */
+export function lcmDenoise(schedule: StreamSchedule, k: number, x: Float32Array, eps: Float32Array, out: Float32Array): Float32Array {
+  const sa = schedule.sqrtAlphaCumprod[k];
+  const sb = schedule.sqrtOneMinusAlphaCumprod[k];
+  const cOut = schedule.cOut[k];
+  const cSkip = schedule.cSkip[k];
+  const n = out.length;
+  for (let j = 0; j < n; j++) {
+    const xv = x[j];
+    out[j] = cOut * ((xv - sb * eps[j]) / sa) + cSkip * xv;
+  }
+  return out;
+}
