@@ -1,0 +1,67 @@
+/**
+ * Messages between EngineHost (main thread) and the engine worker (worker.ts). Requests
+ * carry an `id` and get exactly one reply; the worker also pushes events (frames published
+ * into the ring, status, notices, model load progress).
+ */
+import type { EngineBackground, EngineLayer, EngineSettings } from './pipeline-api';
+
+export interface WorkerInit {
+  /** the frame ring the worker writes into */
+  ring: SharedArrayBuffer;
+  /** module exporting `loadPipeline(modelDir, options)`; absolute path without extension */
+  pipelineModule: string;
+  providers?: string[];
+  threads?: number;
+  canvas: { width: number; height: number };
+}
+
+export type ToWorker =
+  | { id: number; type: 'loadModel'; modelId: string; modelDir: string }
+  | { id: number; type: 'setSettings'; settings: Partial<EngineSettings> }
+  | { id: number; type: 'setSeed'; seed: number }
+  /** `ring` is set when the new canvas needs a bigger ring; frames after the reply go there */
+  | { id: number; type: 'setCanvas'; width: number; height: number; ring?: SharedArrayBuffer }
+  | { id: number; type: 'setBackground'; background: EngineBackground }
+  | { id: number; type: 'setLayers'; layers: EngineLayer[] }
+  | { id: number; type: 'updateLayerMask'; layerId: string; mask: Uint8Array }
+  | { id: number; type: 'start' }
+  | { id: number; type: 'pause' }
+  | { id: number; type: 'renderOnce' }
+  | { id: number; type: 'release' };
+
+export type ToWorkerType = ToWorker['type'];
+
+export interface WorkerError {
+  code: string;
+  message: string;
+}
+
+/** What the worker reports about itself (EngineHost adds fps bookkeeping-free fields as is). */
+export interface WorkerStatus {
+  live: boolean;
+  idle: boolean;
+  loading: boolean;
+  modelId: string | null;
+  providers: Record<string, string>;
+  canvas: { width: number; height: number };
+  fps: number;
+  latencyMs: number;
+  frameIndex: number;
+  error: WorkerError | null;
+}
+
+export interface PublishedFrame {
+  seq: number;
+  index: number;
+  width: number;
+  height: number;
+  ms: number;
+}
+
+export type FromWorker =
+  | { type: 'reply'; id: number; ok: true; value?: unknown }
+  | { type: 'reply'; id: number; ok: false; error: WorkerError }
+  | { type: 'frame'; frame: PublishedFrame }
+  | { type: 'status'; status: WorkerStatus }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; code: string; message: string }
+  | { type: 'progress'; modelId: string; fraction: number; phase: string };

@@ -1,0 +1,46 @@
+/** document:* and settings:* channels. Payloads arrive already validated by the router. */
+import type { CanvasSize } from '../../shared/document';
+import type {
+  AppSettings,
+  AppSettingsPatch,
+  OpenedDocument,
+  PaletteDocumentWire,
+  RecentEntry,
+} from '../../shared/ipc/channels';
+import type { InvokeHandlers } from './router';
+
+/** What the document channels need; main/app/document-service.ts implements it over main/documents. */
+export interface DocumentService {
+  create(canvas?: Partial<CanvasSize>): Promise<PaletteDocumentWire>;
+  /** no path → ask with the Open dialog; null → cancelled */
+  open(path?: string): Promise<OpenedDocument | null>;
+  save(document: PaletteDocumentWire, options: { saveAs: boolean }): Promise<{ path: string } | null>;
+  exportImage(document: PaletteDocumentWire, kind: 'png' | 'psd'): Promise<{ path: string } | null>;
+  recent(): RecentEntry[] | Promise<RecentEntry[]>;
+  setDirty(dirty: boolean): void;
+}
+
+export interface SettingsService {
+  get(): AppSettings;
+  set(patch: AppSettingsPatch): AppSettings;
+}
+
+export function documentHandlers(documents: DocumentService): InvokeHandlers {
+  return {
+    'document:new': (canvas) => documents.create(canvas),
+    'document:open': (request) => documents.open(request?.path),
+    'document:save': ({ document }) => documents.save(document, { saveAs: false }),
+    'document:saveAs': ({ document }) => documents.save(document, { saveAs: true }),
+    'document:exportPng': ({ document }) => documents.exportImage(document, 'png'),
+    'document:exportPsd': ({ document }) => documents.exportImage(document, 'psd'),
+    'document:recent': () => documents.recent(),
+    'document:setDirty': ({ dirty }) => documents.setDirty(dirty),
+  };
+}
+
+export function settingsHandlers(settings: SettingsService): InvokeHandlers {
+  return {
+    'settings:get': () => settings.get(),
+    'settings:set': (patch) => settings.set(patch),
+  };
+}

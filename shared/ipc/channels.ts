@@ -1,0 +1,144 @@
+/**
+ * The one channel map between main and the renderer. Main's router (main/ipc/router.ts) and
+ * the preload API (preload/api.ts) both take their types from here; the schemas validate
+ * every payload at runtime in main before a handler runs.
+ *
+ * Naming: `domain:method`. The preload turns every invoke channel into
+ * `window.palette.<domain>.<method>(request)` (e.g. `palette.engine.setSeed({ seed: 7 })`),
+ * except the internal `frames:*` channels, which back `palette.frames.onFrame`.
+ *
+ * Stability: other code is written against this file. Change it additively only.
+ */
+import { z } from 'zod';
+import * as p from './payloads';
+
+const none = z.undefined();
+
+function invoke<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+export const invokeChannels = {
+  // ------------------------------------------------------------ engine
+  /** live mode on: render while something changes; idles when nothing can change */
+  'engine:start': invoke(none, p.engineStatus),
+  'engine:pause': invoke(none, p.engineStatus),
+  /** reset + flush + one frame; the pixels arrive on the frames port like any frame */
+  'engine:renderOnce': invoke(none, p.frameInfo),
+  'engine:setSettings': invoke(p.engineSettingsPatch, z.void()),
+  'engine:setSeed': invoke(z.object({ seed: p.seed }), z.void()),
+  'engine:setCanvas': invoke(p.canvasSize, z.void()),
+  'engine:listModels': invoke(none, z.array(p.modelDescriptor)),
+  /** loads (or switches to) a model from the list; progress arrives as engine:modelProgress */
+  'engine:setModel': invoke(z.object({ modelId: z.string().min(1) }), p.engineStatus),
+  'engine:setBackground': invoke(p.engineBackground, z.void()),
+  /** the full layer list bottom → top; unchanged layers cost the engine nothing */
+  'engine:setLayers': invoke(z.object({ layers: z.array(p.engineLayer).max(64) }), z.void()),
+  /** one layer's mask changed (a stroke); at most one per frame */
+  'engine:updateLayerMask': invoke(p.layerMaskUpdate, z.void()),
+  'engine:status': invoke(none, p.engineStatus),
+
+  // ------------------------------------------------------------ document
+  /** a fresh document with the app's defaults (last model, default settings) */
+  'document:new': invoke(p.canvasSize.partial().optional(), p.paletteDocument),
+  /** no path → the Open dialog; null result → the user cancelled */
+  'document:open': invoke(z.object({ path: p.filePath.optional() }).optional(), p.openedDocument.nullable()),
+  /** saves to the current path (or asks, for a never-saved document) */
+  'document:save': invoke(z.object({ document: p.paletteDocument }), p.savedTo),
+  'document:saveAs': invoke(z.object({ document: p.paletteDocument }), p.savedTo),
+  /** the engine's newest frame at canvas resolution, with the generation parameters as text */
+  'document:exportPng': invoke(z.object({ document: p.paletteDocument }), p.savedTo),
+  'document:exportPsd': invoke(z.object({ document: p.paletteDocument }), p.savedTo),
+  'document:recent': invoke(none, z.array(p.recentEntry)),
+  /** main asks before closing a dirty document */
+  'document:setDirty': invoke(z.object({ dirty: z.boolean() }), z.void()),
+
+  // ------------------------------------------------------------ settings
+  'settings:get': invoke(none, p.appSettings),
+  'settings:set': invoke(p.appSettingsPatch, p.appSettings),
+
+  // ------------------------------------------------------------ frames (internal, see FRAMES_PORT_EVENT)
+  /** asks main to (re)send the frames MessagePort */
+  'frames:connect': invoke(none, z.void()),
+} as const;
+
+export const eventChannels = {
+  'engine:status': p.engineStatus,
+  'engine:notice': p.engineNotice,
+  'engine:modelProgress': p.modelProgress,
+  /** a new frame was published (the pixels go over the frames port) */
+  'frames:available': p.frameInfo,
+  'menu:command': p.menuCommandEvent,
+  /** a .palette was opened from the command line or the OS: the renderer decides (dirty check) */
+  'document:openRequest': z.object({ path: z.string() }),
+} as const;
+
+/** ipcRenderer event that carries the frames MessagePort in `event.ports[0]`. */
+export const FRAMES_PORT_EVENT = 'frames:port';
+
+// ---------------------------------------------------------------- derived types
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['response']>;
+export type EventPayload<C extends EventChannel> = z.output<(typeof eventChannels)[C]>;
+
+/** `[]` for channels without a request, `[request]` otherwise. */
+export type InvokeArgs<C extends InvokeChannel> = [InvokeRequest<C>] extends [undefined]
+  ? []
+  : undefined extends InvokeRequest<C>
+    ? [request?: InvokeRequest<C>]
+    : [request: InvokeRequest<C>];
+
+/** Why a call failed, as the renderer sees it. `field` names the bad payload field, e.g. `layers[0].mask`. */
+export interface IpcErrorPayload {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** What travels back over ipcMain.handle: never a thrown error, always this envelope. */
+export type InvokeResult<C extends InvokeChannel> =
+  | { ok: true; value: InvokeResponse<C> }
+  | { ok: false; error: IpcErrorPayload };
+
+export const IPC_ERROR = {
+  foreignSender: 'E_IPC_FOREIGN_SENDER',
+  badPayload: 'E_IPC_BAD_PAYLOAD',
+  unknownChannel: 'E_IPC_UNKNOWN_CHANNEL',
+  noHandler: 'E_IPC_NO_HANDLER',
+  internal: 'E_INTERNAL',
+} as const;
+
+export const invokeChannelNames = Object.keys(invokeChannels) as InvokeChannel[];
+export const eventChannelNames = Object.keys(eventChannels) as EventChannel[];
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(invokeChannels, name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventChannels, name);
+}
+
+// ---------------------------------------------------------------- payload types (named for readers)
+
+export type EngineStatus = z.output<typeof p.engineStatus>;
+export type EngineNotice = z.output<typeof p.engineNotice>;
+export type ModelProgress = z.output<typeof p.modelProgress>;
+export type ModelDescriptor = z.output<typeof p.modelDescriptor>;
+export type FrameInfo = z.output<typeof p.frameInfo>;
+export type FrameMessage = z.output<typeof p.frameMessage>;
+export type EngineSettingsWire = z.output<typeof p.engineSettings>;
+export type EngineLayerWire = z.output<typeof p.engineLayer>;
+export type EngineBackgroundWire = z.output<typeof p.engineBackground>;
+export type PaletteDocumentWire = z.output<typeof p.paletteDocument>;
+export type DocumentLayerWire = z.output<typeof p.documentLayer>;
+export type OpenedDocument = z.output<typeof p.openedDocument>;
+export type RecentEntry = z.output<typeof p.recentEntry>;
+export type AppSettings = z.output<typeof p.appSettings>;
+export type AppSettingsPatch = z.output<typeof p.appSettingsPatch>;
+export type MenuCommand = z.output<typeof p.menuCommand>;
+export type MenuCommandEvent = z.output<typeof p.menuCommandEvent>;

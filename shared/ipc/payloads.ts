@@ -1,0 +1,203 @@
+/**
+ * Runtime schemas of everything that crosses the main ↔ renderer boundary. The TypeScript
+ * types are inferred from these (see channels.ts), so a payload is described exactly once.
+ *
+ * Typed arrays cross as typed arrays (structured clone keeps them), so masks and images are
+ * `Uint8Array` / `Uint8ClampedArray`, never number lists.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- primitives
+
+/** Bytes of a mask or image. Buffer is a Uint8Array too, so Node callers may pass one. */
+// z.custom keeps the plain `Uint8Array` type (z.instanceof would narrow it to Uint8Array<ArrayBuffer>)
+export const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected a Uint8Array' });
+export const rgbaPixels = z.custom<Uint8ClampedArray>((v) => v instanceof Uint8ClampedArray, {
+  message: 'expected a Uint8ClampedArray',
+});
+
+/** SD works on 8×8 pixel latents; the documents cap canvases at 8192 px a side. */
+export const canvasSide = z
+  .number()
+  .int()
+  .min(8)
+  .max(8192)
+  .refine((n) => n % 8 === 0, { message: 'must be a multiple of 8' });
+
+export const canvasSize = z.object({ width: canvasSide, height: canvasSide });
+
+export const seed = z.number().int().min(0).max(0xffffffff);
+
+const layerId = z.string().min(1).max(64);
+const promptText = z.string().max(4000);
+const unit = z.number().min(0).max(1);
+
+// ---------------------------------------------------------------- engine
+
+export const maskType = z.enum(['continuous', 'semi-continuous', 'discrete']);
+export const guidanceMode = z.enum(['none', 'full']);
+export const noiseMode = z.enum(['fixed', 'fresh']);
+
+/** Mirrors EngineSettings in main/engine/pipeline-api.ts (checked at compile time in main/ipc/contract.ts). */
+export const engineSettings = z.object({
+  /** indices into the 50-step LCM schedule, strictly increasing */
+  tIndexList: z
+    .array(z.number().int().min(0).max(49))
+    .min(1)
+    .max(50)
+    .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]), { message: 'must be strictly increasing' }),
+  maskType,
+  coverAlpha: unit,
+  bootstrapSteps: z.number().int().min(0).max(50),
+  bootstrapMixSteps: z.number().int().min(0).max(50),
+  guidance: guidanceMode,
+  guidanceScale: z.number().min(0).max(30),
+  noise: noiseMode,
+});
+export const engineSettingsPatch = engineSettings.partial().strict();
+
+/** One semantic brush as the engine needs it (EngineLayer). */
+export const engineLayer = z.object({
+  id: layerId,
+  prompt: promptText,
+  negativePrompt: promptText,
+  promptStrength: unit,
+  maskStrength: unit,
+  maskBlur: z.number().min(0).max(1024),
+  visible: z.boolean(),
+  /** alpha mask, canvas-sized (height × width), 0..255 */
+  mask: bytes,
+});
+
+export const engineBackground = z.object({
+  prompt: promptText,
+  negativePrompt: promptText,
+  /** RGBA8 canvas-sized image → inpainting mode; null → creation mode */
+  image: bytes.nullable(),
+});
+
+export const layerMaskUpdate = z.object({ id: layerId, mask: bytes });
+
+/** A model the engine can load, as listed to the model picker. */
+export const modelDescriptor = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** native canvas side in pixels (palette-colors: small; SD 1.5: 512) */
+  nativeSize: z.number().int().positive().optional(),
+});
+
+export const engineStatus = z.object({
+  /** live mode on: the engine renders frames while something changes */
+  live: z.boolean(),
+  /** fixed noise and nothing changed: no inference until the next change */
+  idle: z.boolean(),
+  /** a model is being loaded */
+  loading: z.boolean(),
+  modelId: z.string().nullable(),
+  /** execution provider actually used per component, e.g. { unet: 'cpu' } */
+  providers: z.record(z.string(), z.string()),
+  canvas: z.object({ width: z.number().int(), height: z.number().int() }),
+  /** frames per second over the last second of live rendering */
+  fps: z.number(),
+  /** wall time of the newest frame in ms (inference + compositing + decode) */
+  latencyMs: z.number(),
+  frameIndex: z.number().int(),
+  /** the last error that stopped the engine, if any (e.g. model failed to load) */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+/** A non-blocking message for the user: model failed to load, provider fell back to CPU, … */
+export const engineNotice = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const modelProgress = z.object({
+  modelId: z.string(),
+  /** 0..1 */
+  fraction: unit,
+  phase: z.string(),
+});
+
+/** What a frame is, without its pixels (the pixels travel over the frames MessagePort). */
+export const frameInfo = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  /** frames produced since the pipeline was created */
+  index: z.number().int(),
+  /** wall time of this frame in ms */
+  ms: z.number(),
+});
+
+/** One message on the frames port: pixels as a transferred ArrayBuffer (RGBA8, h × w × 4). */
+export const frameMessage = frameInfo.extend({ pixels: z.instanceof(ArrayBuffer) });
+
+// ---------------------------------------------------------------- document
+
+/** One semantic brush as the document keeps it: the engine's fields plus name and colour. */
+export const documentLayer = engineLayer.extend({
+  name: z.string().max(200),
+  /** '#rrggbb' */
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, { message: "must be a colour like '#ff0000'" }),
+});
+
+/** The whole document as the renderer hands it to main for save/export (palette.json + masks). */
+export const paletteDocument = z.object({
+  canvas: canvasSize,
+  modelId: z.string(),
+  seed,
+  settings: engineSettings,
+  background: engineBackground,
+  /** bottom → top */
+  layers: z.array(documentLayer).max(64),
+});
+
+/** A document as opened from disk. */
+export const openedDocument = z.object({
+  path: z.string(),
+  document: paletteDocument,
+  /** the newest merged image stored in the file, if any (RGBA8 canvas-sized) */
+  mergedImage: rgbaPixels.nullable(),
+  /** one-line notes for the user, e.g. "imported JSON has no masks" */
+  notes: z.array(z.string()),
+});
+
+export const filePath = z.string().min(1).max(4096);
+
+export const recentEntry = z.object({ path: z.string(), name: z.string(), openedAt: z.number() });
+
+/** null when the user cancelled the dialog. */
+export const savedTo = z.object({ path: z.string() }).nullable();
+
+// ---------------------------------------------------------------- settings & menu
+
+export const appSettings = z.object({
+  lastModelId: z.string().nullable(),
+  brushSize: z.number().min(1).max(1024),
+  eraserSize: z.number().min(1).max(1024),
+  brushHardness: unit,
+  theme: z.enum(['system', 'light', 'dark']),
+  window: z.object({ width: z.number().int().min(200), height: z.number().int().min(200) }),
+  recent: z.array(recentEntry).max(20),
+});
+export const appSettingsPatch = appSettings.omit({ recent: true, window: true }).partial().strict();
+
+export const menuCommand = z.enum([
+  'new',
+  'open',
+  'openRecent',
+  'save',
+  'saveAs',
+  'exportPng',
+  'exportPsd',
+  'undo',
+  'redo',
+  'zoomIn',
+  'zoomOut',
+  'zoomFit',
+  'toggleLive',
+]);
+
+/** `path` is set for openRecent only. */
+export const menuCommandEvent = z.object({ command: menuCommand, path: z.string().optional() });

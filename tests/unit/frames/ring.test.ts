@@ -1,0 +1,103 @@
+import * as path from 'node:path';
+import { FrameRing, FrameRingReader, FrameRingWriter } from '../../../main/frames/ring';
+import { startWorker } from '../../../main/app/start-worker';
+
+function frameOf(seq: number, width: number, height: number) {
+  const rgba = new Uint8Array(width * height * 4);
+  new Uint32Array(rgba.buffer).fill(seq);
+  return { rgba, width, height, index: seq, ms: 1 };
+}
+
+/** every word of a frame must be its own sequence number, else it is torn */
+function tornWords(pixels: Uint8Array, seq: number): number {
+  const words = new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.byteLength / 4);
+  let bad = 0;
+  for (let i = 0; i < words.length; i++) if (words[i] !== seq) bad++;
+  return bad;
+}
+
+describe('FrameRing in one thread', () => {
+  test('the reader gets only the newest frame; older ones are dropped, never queued', () => {
+    const ring = FrameRing.create(8 * 8 * 4, 3);
+    const writer = FrameRingWriter.attach(ring.buffer);
+    const reader = FrameRingReader.attach(ring.buffer);
+    expect(reader.readNewest()).toBeNull();
+    for (let s = 1; s <= 5; s++) writer.write(frameOf(s, 8, 8));
+    const frame = reader.readNewest();
+    expect(frame?.seq).toBe(5);
+    expect(frame?.index).toBe(5);
+    expect(tornWords(frame!.pixels, 5)).toBe(0);
+    expect(reader.dropped).toBe(4);
+    expect(reader.readNewest()).toBeNull(); // nothing newer
+    writer.write(frameOf(6, 4, 2)); // smaller frames fit too
+    const small = reader.readNewest();
+    expect([small?.seq, small?.width, small?.height, small?.pixels.byteLength]).toEqual([6, 4, 2, 32]);
+  });
+
+  test('a frame larger than a slot, or with the wrong byte count, is refused with a named error', () => {
+    const ring = FrameRing.create(8 * 8 * 4);
+    const writer = FrameRingWriter.attach(ring.buffer);
+    expect(() => writer.write(frameOf(1, 16, 16))).toThrow(/16×16 does not fit/);
+    expect(() => writer.write({ ...frameOf(1, 8, 8), width: 7 })).toThrow(/needs 224 bytes, got 256/);
+    expect(FrameRingReader.attach(ring.buffer).readNewest()).toBeNull(); // nothing half-written
+  });
+
+  test('attach refuses a buffer that is not a ring', () => {
+    expect(() => FrameRingReader.attach(new SharedArrayBuffer(64))).toThrow(/not a frame ring/);
+  });
+
+  test('waitForNewer resolves on publish and times out without one', async () => {
+    const ring = FrameRing.create(16);
+    const writer = FrameRingWriter.attach(ring.buffer);
+    const reader = FrameRingReader.attach(ring.buffer);
+    expect(await reader.waitForNewer(20)).toBe(false);
+    const waiting = reader.waitForNewer(5000);
+    setTimeout(() => writer.write(frameOf(1, 2, 2)), 10);
+    expect(await waiting).toBe(true);
+  });
+});
+
+describe('FrameRing across real threads', () => {
+  test('a reader racing a writer thread never sees a torn frame, and the newest wins', async () => {
+    const width = 128;
+    const height = 128;
+    const frames = 20000;
+    const ring = FrameRing.create(width * height * 4, 3);
+    const reader = FrameRingReader.attach(ring.buffer);
+    const done = new SharedArrayBuffer(12);
+    const doneFlag = new Int32Array(done);
+    const worker = startWorker(path.join(__dirname, 'ring-writer.worker'), {
+      workerData: { buffer: ring.buffer, done, frames, width, height },
+    });
+    const exited = new Promise<number>((resolve, reject) => {
+      worker.once('exit', resolve);
+      worker.once('error', reject);
+    });
+    // wait for the thread to be ready (its startup compiles TypeScript), then race it
+    while (Atomics.load(doneFlag, 2) === 0) await new Promise((r) => setTimeout(r, 2));
+    Atomics.store(doneFlag, 1, 1);
+    Atomics.notify(doneFlag, 1);
+
+    let reads = 0;
+    let torn = 0;
+    let previous = 0;
+    let outOfOrder = 0;
+    // busy-read on this thread while the worker writes on its own
+    while (Atomics.load(doneFlag, 0) === 0) {
+      const frame = reader.readNewest();
+      if (!frame) continue;
+      reads++;
+      torn += tornWords(frame.pixels, frame.seq) > 0 ? 1 : 0;
+      if (frame.seq <= previous || frame.index !== frame.seq) outOfOrder++;
+      previous = frame.seq;
+    }
+    expect(await exited).toBe(0);
+    const last = reader.readNewest() ?? { seq: previous, pixels: null };
+    expect(last.seq).toBe(frames); // the newest frame is the one left
+    if (last.pixels) expect(tornWords(last.pixels, frames)).toBe(0);
+    expect(reads).toBeGreaterThan(10); // the race really happened
+    expect(torn).toBe(0);
+    expect(outOfOrder).toBe(0);
+    expect(reader.dropped + reads + (last.pixels ? 1 : 0)).toBe(frames);
+  });
+});
