@@ -55,7 +55,7 @@ async function framesMedian(p: PalettePipeline, frames: number): Promise<{ frame
 
 export async function benchEngineOverhead(frames: number): Promise<BenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palette-bench-unet-'));
-  writeModelFolder(buildPaletteColors({ unetWorkload: { layers: 3, channels: 32 } }), dir);
+  writeModelFolder(buildPaletteColors({ unetWorkload: { layers: 4, channels: 64 } }), dir);
   const rows: BenchRow[] = [];
   try {
     const p = await loadPipeline(dir, { width: 512, height: 512, providers: ['cpu'] });

@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
+import { benchFrameDelivery } from './frame-delivery';
+import { benchModelLoad } from './models';
 import type { BenchRow } from './stats';
 
 async function main(): Promise<void> {
@@ -15,6 +17,8 @@ async function main(): Promise<void> {
     ['engine overhead', () => benchEngineOverhead(quick ? 3 : 15)],
     ['mask update', () => benchMaskUpdate(quick ? 5 : 31)],
     ['fps', () => benchFps(quick ? 5 : 41)],
+    ['frame delivery', () => benchFrameDelivery(quick ? 20 : 200)],
+    ['model load', () => benchModelLoad(quick ? 1 : 7)],
   ];
   for (const [name, run] of sections) {
     process.stderr.write(`bench: ${name}…\n`);

@@ -53,5 +53,16 @@ export function providerUnavailableReason(provider: ProviderName): string | unde
     const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
     if (!nativeDirs().some((d) => fs.existsSync(path.join(d, lib)))) return `CUDA libraries are not installed (${lib} not found; run npm run setup:cuda)`;
   }
+  // Dawn (WebGPU) on Linux needs the Vulkan loader; without it, trying only prints a native warning
+  if (provider === 'webgpu' && process.platform === 'linux' && !hasVulkanLoader()) {
+    return 'the Vulkan loader (libvulkan.so.1) is not installed';
+  }
   return undefined;
+}
+
+const LINUX_LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
+
+function hasVulkanLoader(): boolean {
+  const extra = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  return [...extra, ...LINUX_LIBRARY_DIRS].some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')));
 }

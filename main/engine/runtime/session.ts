@@ -114,7 +114,8 @@ export class ModelSession {
       const cached = options.optimizedModelCacheDir ? cacheFile(options.optimizedModelCacheDir, modelPath, provider, level) : undefined;
       if (cached && fs.existsSync(cached)) {
         try {
-          const session = await ort.InferenceSession.create(cached, opts);
+          // already optimized for this provider and level: don't pay for the optimizer again
+          const session = await ort.InferenceSession.create(cached, { ...opts, graphOptimizationLevel: 'disabled' });
           return new ModelSession({ label: name, modelPath, session, provider, skipped, fromCache: true, loadMs: performance.now() - started });
         } catch {
           fs.rmSync(cached, { force: true }); // stale or partial: rebuild it below
