@@ -6,7 +6,7 @@ import type { PaletteDocument } from '../../shared/document';
 import { readPalette, writePngExport, writePsdExport } from '../documents';
 import { loadPipeline } from '../engine/pipeline';
 import type { EngineFrame, EngineSettings } from '../engine/pipeline-api';
-import { DEFAULT_MODEL_ID } from '../../shared/document';
+import { DEFAULT_MODEL_ID, engineFieldsOf } from '../../shared/document';
 import { parseChoice, parseCommandArgs, parseIntegerOption, parseNumberOption, parseSteps } from './args';
 import { parseProviders, resolveModelDir, type Io } from './index';
 
@@ -91,10 +91,7 @@ async function renderDocument(req: RenderRequest, io: Io): Promise<Rendered> {
       io.err(`palette: note: ${req.file} was made with model '${doc.modelId}'; rendering with ${req.modelDir}\n`);
     }
     await pipeline.setBackground({ ...doc.background });
-    await pipeline.setLayers(doc.layers.map((l) => ({
-      id: l.id, prompt: l.prompt, negativePrompt: l.negativePrompt, promptStrength: l.promptStrength,
-      maskStrength: l.maskStrength, maskBlur: l.maskBlur, visible: l.visible, mask: l.mask,
-    })));
+    await pipeline.setLayers(doc.layers.map(engineFieldsOf));
     const frame = await pipeline.render();
     const steps = pipeline.stream.steps;
     const summary = {

@@ -3,7 +3,7 @@ import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
 import * as pngText from 'png-chunk-text';
 import type { PaletteDocument } from '../../shared/document';
-import { PALETTE_FORMAT, PALETTE_FORMAT_VERSION } from '../../shared/document';
+import { brushPropertiesOf, PALETTE_FORMAT, PALETTE_FORMAT_VERSION } from '../../shared/document';
 import { PaletteError } from '../../shared/errors';
 import { writeFileAtomic } from './atomic-write';
 import { encodePng } from './png-codec';
@@ -21,16 +21,7 @@ export function generationParameters(doc: PaletteDocument): Record<string, unkno
     seed: doc.seed,
     settings: { ...doc.settings },
     background: { prompt: doc.background.prompt, negativePrompt: doc.background.negativePrompt, image: doc.background.image !== null },
-    layers: doc.layers.map((l) => ({
-      name: l.name,
-      color: l.color,
-      prompt: l.prompt,
-      negativePrompt: l.negativePrompt,
-      promptStrength: l.promptStrength,
-      maskStrength: l.maskStrength,
-      maskBlur: l.maskBlur,
-      visible: l.visible,
-    })),
+    layers: doc.layers.map(brushPropertiesOf),
   };
 }
 

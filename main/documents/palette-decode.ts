@@ -1,5 +1,6 @@
 /** .palette bytes → PaletteDocument, validating everything (docs/palette-format.md, "Reading"). */
 import {
+  brushPropertiesOf,
   MAX_LAYERS,
   migrateManifest,
   toLayerId,
@@ -78,14 +79,7 @@ export function decodePaletteDetailed(bytes: Uint8Array, limits: ArchiveLimits =
   }
   const layers: SemanticBrush[] = m.layers.map((l) => ({
     id: toLayerId(l.id),
-    name: l.name,
-    color: l.color,
-    prompt: l.prompt,
-    negativePrompt: l.negativePrompt,
-    promptStrength: l.promptStrength,
-    maskStrength: l.maskStrength,
-    maskBlur: l.maskBlur,
-    visible: l.visible,
+    ...brushPropertiesOf(l),
     mask: alphaChannel(readPicture(archive, l.mask, width, height)),
   }));
   const document: PaletteDocument = {

@@ -1,5 +1,6 @@
 /** PaletteDocument → .palette bytes (OpenRaster zip + palette.json). Format: docs/palette-format.md. */
 import {
+  brushPropertiesOf,
   PALETTE_FORMAT,
   PALETTE_FORMAT_VERSION,
   validatePaletteDocument,
@@ -49,14 +50,7 @@ export function buildManifest(doc: PaletteDocument): PaletteManifest {
     },
     layers: doc.layers.map((l) => ({
       id: l.id,
-      name: l.name,
-      color: l.color,
-      prompt: l.prompt,
-      negativePrompt: l.negativePrompt,
-      promptStrength: l.promptStrength,
-      maskStrength: l.maskStrength,
-      maskBlur: l.maskBlur,
-      visible: l.visible,
+      ...brushPropertiesOf(l),
       mask: layerEntry(l.id),
     })),
   };

@@ -4,33 +4,16 @@
  * Implemented by main/engine/pipeline.ts.
  */
 
-export type MaskType = 'continuous' | 'semi-continuous' | 'discrete';
-export type GuidanceMode = 'none' | 'full';
-export type NoiseMode = 'fixed' | 'fresh';
+import type { GenerationSettings, SemanticBrush } from '../../shared/document';
 
-export interface EngineSettings {
-  tIndexList: number[];
-  maskType: MaskType;
-  coverAlpha: number;
-  bootstrapSteps: number;
-  bootstrapMixSteps: number;
-  guidance: GuidanceMode;
-  guidanceScale: number;
-  noise: NoiseMode;
-}
+export type { GuidanceMode, MaskType, NoiseMode } from '../../shared/document';
 
-/** One semantic brush as the engine needs it (no UI fields such as colour or name). */
-export interface EngineLayer {
-  id: string;
-  prompt: string;
-  negativePrompt: string;
-  promptStrength: number;
-  maskStrength: number;
-  maskBlur: number;
-  visible: boolean;
-  /** alpha mask, canvas-sized (height × width), 0..255 */
-  mask: Uint8Array;
-}
+/** The stream's knobs: exactly what a document stores (ENGINE-SPEC §8 defaults). */
+export type EngineSettings = GenerationSettings;
+
+/** The fields of a semantic brush the engine uses (no name or colour); `mask` is canvas-sized alpha 0..255. */
+export type EngineLayer = { id: string } & Pick<SemanticBrush, EngineBrushField>;
+export type EngineBrushField = 'prompt' | 'negativePrompt' | 'promptStrength' | 'maskStrength' | 'maskBlur' | 'visible' | 'mask';
 
 export interface EngineBackground {
   prompt: string;

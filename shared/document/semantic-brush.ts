@@ -25,6 +25,22 @@ export interface SemanticBrush {
   mask: Uint8Array;
 }
 
+/** What the engine needs of a brush: everything but its name and colour. */
+export function engineFieldsOf(b: SemanticBrush): Pick<SemanticBrush, 'id' | 'prompt' | 'negativePrompt' | 'promptStrength' | 'maskStrength' | 'maskBlur' | 'visible' | 'mask'> {
+  return {
+    id: b.id, prompt: b.prompt, negativePrompt: b.negativePrompt, promptStrength: b.promptStrength,
+    maskStrength: b.maskStrength, maskBlur: b.maskBlur, visible: b.visible, mask: b.mask,
+  };
+}
+
+/** A brush's described properties (what a file or a PNG's parameters record besides id and pixels). */
+export function brushPropertiesOf(b: Omit<SemanticBrush, 'id' | 'mask'>): Omit<SemanticBrush, 'id' | 'mask'> {
+  return {
+    name: b.name, color: b.color, prompt: b.prompt, negativePrompt: b.negativePrompt,
+    promptStrength: b.promptStrength, maskStrength: b.maskStrength, maskBlur: b.maskBlur, visible: b.visible,
+  };
+}
+
 export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
 
 /** distinct, readable on white; brushes take them in turn */

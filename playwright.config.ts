@@ -1,0 +1,45 @@
+/**
+ * Browser end to end: the built renderer, served by `vite preview`, in Debian's Chromium.
+ * The test bridge (tests/e2e/support) gives the page a real `window.palette` backed by the
+ * router, EngineHost, engine worker and palette-colors model in the test process.
+ */
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4178;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  // each test owns an engine worker: on two cores, one test at a time
+  workers: 1,
+  fullyParallel: false,
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
+  use: {
+    baseURL: BASE_URL,
+    viewport: { width: 1600, height: 1000 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', testIgnore: /electron/i }],
+  webServer: {
+    // module scripts don't load from file://, so the built renderer is served
+    command: [
+      'npx vite build --config vite.config.mts --logLevel warn',
+      'npx vite build --config tests/e2e/support/bridge.vite.config.mts',
+      `npx vite preview --config vite.config.mts --host 127.0.0.1 --port ${PORT} --strictPort`,
+    ].join(' && '),
+    url: BASE_URL,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

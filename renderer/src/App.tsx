@@ -1,0 +1,54 @@
+import { useEffect } from 'react';
+import { EditorContext } from './hooks';
+import type { Editor } from './editor';
+import { startEditor } from './editor';
+import { installShortcuts } from './shortcuts';
+import { openDocument, runCommand } from './commands';
+import { Toolbar } from './panels/Toolbar';
+import { LayeredCanvas } from './canvas/LayeredCanvas';
+import { OutputView } from './canvas/OutputView';
+import { BrushesPanel } from './panels/BrushesPanel';
+import { BackgroundPanel } from './panels/BackgroundPanel';
+import { GlobalPanel } from './panels/GlobalPanel';
+import { Toasts } from './panels/Toasts';
+
+export function App({ editor }: { editor: Editor }) {
+  useEffect(() => {
+    const stopShortcuts = installShortcuts(editor);
+    const offMenu = editor.api.events.on('menu:command', (c) => void runCommand(editor, c));
+    const offOpen = editor.api.events.on('document:openRequest', ({ path }) => void openDocument(editor, path));
+    let stopEngine: (() => void) | null = null;
+    let stopped = false;
+    void startEditor(editor).then((stop) => {
+      if (stopped) stop();
+      else stopEngine = stop;
+    });
+    return () => {
+      stopped = true;
+      stopShortcuts();
+      offMenu();
+      offOpen();
+      stopEngine?.();
+    };
+  }, [editor]);
+
+  return (
+    <EditorContext.Provider value={editor}>
+      <div className="app" data-testid="app">
+        <Toolbar />
+        <main className="workspace">
+          <div className="views">
+            <LayeredCanvas />
+            <OutputView />
+          </div>
+          <aside className="sidebar">
+            <BrushesPanel />
+            <BackgroundPanel />
+            <GlobalPanel />
+          </aside>
+        </main>
+        <Toasts />
+      </div>
+    </EditorContext.Provider>
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * Generation settings shared by the whole palette: seed, steps, guidance, noise, canvas
+ * size and model.
+ */
+import { useDocument, useEditor, useUi } from '../hooks';
+import { Section, SliderField } from './fields';
+import { resampleMask, tIndexListForSteps, type NoiseMode } from '../store/document';
+import { switchModel } from '../editor';
+
+const CANVAS_SIDES = [256, 384, 512, 640, 768, 1024];
+
+export function GlobalPanel() {
+  const editor = useEditor();
+  const doc = useDocument();
+  const ui = useUi();
+  const store = editor.doc;
+  const progress = ui.modelProgress;
+
+  const setCanvas = (width: number, height: number) => {
+    const from = store.getState().canvas;
+    if (from.width === width && from.height === height) return;
+    store.update(
+      (d) => {
+        d.canvas = { width, height };
+        for (const l of d.layers) l.mask = resampleMask(l.mask, from, { width, height });
+        // a background picture does not survive a size change: re-drop it at the new size
+        d.background.image = null;
+      },
+      { label: 'canvas size' },
+    );
+  };
+
+  return (
+    <Section title="Generation" testId="global-panel">
+      <div className="row">
+        <label className="field">
+          <span className="field-label">Seed</span>
+          <input
+            type="number"
+            data-testid="seed"
+            min={0}
+            max={4294967295}
+            value={doc.seed}
+            disabled={ui.seedLocked}
+            onChange={(e) => {
+              const v = Math.max(0, Math.min(0xffffffff, Math.floor(Number(e.currentTarget.value) || 0)));
+              store.update((d) => void (d.seed = v), { label: 'seed', coalesce: 'seed' });
+            }}
+          />
+        </label>
+        <label className="field check">
+          <input type="checkbox" data-testid="seed-lock" checked={ui.seedLocked} onChange={(e) => editor.ui.set({ seedLocked: e.currentTarget.checked })} />
+          Lock
+        </label>
+        <button
+          type="button"
+          data-testid="seed-new"
+          disabled={ui.seedLocked}
+          onClick={() => {
+            const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+            store.update((d) => void (d.seed = seed), { label: 'new seed' });
+          }}
+        >
+          New seed
+        </button>
+      </div>
+      <SliderField label="Steps" testId="steps" min={1} max={10} step={1} value={doc.settings.tIndexList.length} mark="steps" apply={(d, v) => void (d.settings.tIndexList = tIndexListForSteps(v))} />
+      <div className="row">
+        <label className="field">
+          <span className="field-label">Guidance</span>
+          <select
+            data-testid="guidance-mode"
+            value={doc.settings.guidance}
+            onChange={(e) => {
+              const v = e.currentTarget.value === 'full' ? 'full' : 'none';
+              store.update((d) => void (d.settings.guidance = v), { label: 'guidance mode' });
+            }}
+          >
+            <option value="none">none (LCM)</option>
+            <option value="full">classifier-free</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Noise</span>
+          <select
+            data-testid="noise-mode"
+            value={doc.settings.noise}
+            onChange={(e) => {
+              const v: NoiseMode = e.currentTarget.value === 'fresh' ? 'fresh' : 'fixed';
+              store.update((d) => void (d.settings.noise = v), { label: 'noise mode' });
+            }}
+          >
+            <option value="fixed">fixed (goes idle)</option>
+            <option value="fresh">fresh every frame</option>
+          </select>
+        </label>
+      </div>
+      <SliderField label="Guidance scale" testId="guidance-scale" min={0} max={15} step={0.1} value={doc.settings.guidanceScale} mark="guidance scale" apply={(d, v) => void (d.settings.guidanceScale = v)} format={(v) => v.toFixed(1)} />
+      <div className="row">
+        <label className="field">
+          <span className="field-label">Width</span>
+          <select data-testid="canvas-width" value={doc.canvas.width} onChange={(e) => setCanvas(Number(e.currentTarget.value), doc.canvas.height)}>
+            {sides(doc.canvas.width).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Height</span>
+          <select data-testid="canvas-height" value={doc.canvas.height} onChange={(e) => setCanvas(doc.canvas.width, Number(e.currentTarget.value))}>
+            {sides(doc.canvas.height).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <label className="field">
+        <span className="field-label">Model</span>
+        <select data-testid="model-picker" value={doc.modelId} disabled={!!progress || ui.status?.loading} onChange={(e) => void switchModel(editor, e.currentTarget.value)}>
+          {ui.models.some((m) => m.id === doc.modelId) ? null : <option value={doc.modelId}>{doc.modelId} (not installed)</option>}
+          {ui.models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {progress || ui.status?.loading ? (
+        <div className="progress" data-testid="model-progress">
+          <progress max={1} value={progress?.fraction ?? undefined} />
+          <span>{progress ? `${progress.phase} ${Math.round(progress.fraction * 100)}%` : 'loading model…'}</span>
+        </div>
+      ) : null}
+    </Section>
+  );
+}
+
+function sides(current: number): number[] {
+  return CANVAS_SIDES.includes(current) ? CANVAS_SIDES : [...CANVAS_SIDES, current].sort((a, b) => a - b);
+}

@@ -1,0 +1,16 @@
+/** Layer-stack edits, each one undo step. */
+import type { DocumentStore } from './document-store';
+import type { PaletteDocument } from './document';
+
+/** Move the layer `id` to bottom→top index `to`. */
+export function moveLayer(store: DocumentStore<PaletteDocument>, id: string, to: number): void {
+  const from = store.getState().layers.findIndex((l) => l.id === id);
+  if (from < 0 || from === to) return;
+  store.update(
+    (d) => {
+      const [layer] = d.layers.splice(from, 1);
+      d.layers.splice(Math.max(0, Math.min(d.layers.length, to)), 0, layer);
+    },
+    { label: 'reorder' },
+  );
+}

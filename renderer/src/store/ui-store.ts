@@ -1,0 +1,112 @@
+/**
+ * Editor state that is not part of the document and never enters undo history: the tool,
+ * the selection, the view, what the engine reports. A plain observable, read with
+ * useSyncExternalStore.
+ */
+import type { EngineStatus, ModelDescriptor, ModelProgress } from '../../../shared/ipc/channels';
+
+export type ToolName = 'brush' | 'eraser';
+
+export interface Toast {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export interface UiState {
+  tool: ToolName;
+  brushSize: number;
+  eraserSize: number;
+  hardness: number;
+  selectedLayerId: string | null;
+  zoom: number;
+  /** bumped to ask the canvas to fit itself into its viewport */
+  fitRequest: number;
+  /** show the live output under the strokes on the painting canvas */
+  outputUnder: boolean;
+  outputOpacity: number;
+  seedLocked: boolean;
+  status: EngineStatus | null;
+  models: ModelDescriptor[];
+  modelProgress: ModelProgress | null;
+  toasts: Toast[];
+  /** frames that reached the renderer in the last second */
+  fps: number;
+  /** wall time of the newest frame in the engine */
+  latencyMs: number | null;
+  frameIndex: number;
+}
+
+export const MIN_BRUSH = 1;
+export const MAX_BRUSH = 512;
+
+export function initialUiState(): UiState {
+  return {
+    tool: 'brush',
+    brushSize: 48,
+    eraserSize: 48,
+    hardness: 0.8,
+    selectedLayerId: null,
+    zoom: 1,
+    fitRequest: 0,
+    outputUnder: false,
+    outputOpacity: 0.5,
+    seedLocked: true,
+    status: null,
+    models: [],
+    modelProgress: null,
+    toasts: [],
+    fps: 0,
+    latencyMs: null,
+    frameIndex: -1,
+  };
+}
+
+export class Observable<T> {
+  private readonly listeners = new Set<() => void>();
+  constructor(private state: T) {}
+
+  getState = (): T => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  set(patch: Partial<T> | ((s: T) => Partial<T>)): void {
+    const p = typeof patch === 'function' ? patch(this.state) : patch;
+    this.state = { ...this.state, ...p };
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+export type UiStore = Observable<UiState>;
+
+/** `[` and `]` step the size by about 15%, at least one pixel. */
+export function stepSize(size: number, direction: 1 | -1): number {
+  const next = direction > 0 ? Math.max(size + 1, Math.round(size * 1.15)) : Math.min(size - 1, Math.round(size / 1.15));
+  return Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, next));
+}
+
+let toastId = 0;
+export function pushToast(ui: UiStore, level: Toast['level'], message: string): void {
+  toastId += 1;
+  const toast = { id: toastId, level, message };
+  // the same message twice in a row (an error on every frame) shows once
+  ui.set((s) => (s.toasts.some((t) => t.message === message) ? {} : { toasts: [...s.toasts.slice(-4), toast] }));
+}
+
+export function dismissToast(ui: UiStore, id: number): void {
+  ui.set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+export const MIN_ZOOM = 0.1;
+export const MAX_ZOOM = 16;
+
+export function zoomBy(ui: UiStore, factor: number): void {
+  ui.set((s) => ({ zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Math.round(s.zoom * factor * 1000) / 1000)) }));
+}
+
+export function zoomToFit(ui: UiStore): void {
+  ui.set((s) => ({ fitRequest: s.fitRequest + 1 }));
+}

@@ -1,0 +1,113 @@
+/**
+ * The test half of the bridge: the real IpcRouter (sender check + schema validation), the
+ * real EngineHost with its engine worker and the palette-colors model, all in the Playwright
+ * test process. The page's `window.palette` (bridge-page.ts) reaches them through bindings;
+ * events and frames go back with page.evaluate, frames newest-only with the preload's ack.
+ */
+// Native addons used inside the engine worker are loaded here first. Node 20 segfaults when a
+// worker that was the only loader of an addon (@swc/core compiling the worker's TypeScript,
+// onnxruntime-node) is terminated and a later worker loads it again; held by the main
+// thread, the library is never unloaded.
+import '@swc/core';
+import 'onnxruntime-node';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from '@playwright/test';
+import { IpcRouter, type IpcSender } from '../../../main/ipc/router';
+import { EngineHost } from '../../../main/engine/engine-host';
+import { decodeWire, encodeWire } from './wire';
+import { engineHandlers } from '../../../main/ipc/engine-handlers';
+import { createEventPublisher, forwardEngineEvents } from '../../../main/ipc/events';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const MODEL_DIR = path.join(REPO_ROOT, 'models', 'palette-colors');
+export const BRIDGE_SCRIPT = path.join(REPO_ROOT, 'node_modules', '.cache', 'palette-e2e', 'bridge-page.js');
+/** the renderer's webContents as the router sees it */
+const PAGE_SENDER_ID = 1;
+
+export interface Bridge {
+  host: EngineHost;
+  router: IpcRouter;
+  /** channels the page called, in order (for "only changed layers are sent" checks) */
+  calls: string[];
+  /** frames handed to the page */
+  framesSent: number;
+  close(): Promise<void>;
+}
+
+export async function installBridge(page: Page, origin: string): Promise<Bridge> {
+  if (!fs.existsSync(BRIDGE_SCRIPT)) throw new Error(`${BRIDGE_SCRIPT} is missing: the webServer command builds it`);
+  const host = new EngineHost({ models: [{ id: 'palette-colors', name: 'palette-colors (built in)', dir: MODEL_DIR }], canvas: { width: 512, height: 512 } });
+  const router = new IpcRouter({
+    isTrustedSender: (s: IpcSender) => s.id === PAGE_SENDER_ID && s.url.startsWith(origin),
+    logError: (channel, e) => console.error(`[bridge] ${channel}`, e),
+  });
+  let closed = false;
+  const bridge: Bridge = { host, router, calls: [], framesSent: 0, close: async () => undefined };
+
+  // ---- frames: newest only, one in flight until the preload acks it
+  let portOpen = false;
+  let acked = true;
+  let sending = false;
+  let lastSeq = 0;
+  const pump = async (): Promise<void> => {
+    if (closed || !portOpen || !acked || sending) return;
+    const frame = host.latestFrame();
+    if (!frame || frame.seq === lastSeq) return;
+    sending = true;
+    lastSeq = frame.seq;
+    acked = false;
+    try {
+      const { width, height, index, ms, pixels } = frame;
+      const delivered = await page.evaluate((m) => (window as unknown as { __paletteBridge: { frame(m: unknown): boolean } }).__paletteBridge.frame(m), encodeWire({ width, height, index, ms, pixels: pixels.buffer }) as object);
+      if (delivered) bridge.framesSent += 1;
+      else acked = true;
+    } catch {
+      acked = true; // page navigating or closed
+    } finally {
+      sending = false;
+    }
+    void pump();
+  };
+
+  router.handleAll({
+    ...engineHandlers(host),
+    'frames:connect': async () => {
+      portOpen = true;
+      acked = true;
+      await page.evaluate(() => (window as unknown as { __paletteBridge: { connectFrames(): void } }).__paletteBridge.connectFrames());
+      void pump();
+    },
+    'document:setDirty': () => undefined,
+  });
+
+  // main's own event forwarding, validating every payload against the channel map
+  const publish = createEventPublisher(
+    (channel, payload) => {
+      if (closed) return;
+      page
+        .evaluate(([c, p]) => (window as unknown as { __paletteBridge?: { emit(c: string, p: unknown): void } }).__paletteBridge?.emit(c, p), [channel, encodeWire(payload)] as const)
+        .catch(() => undefined);
+    },
+    { validate: true },
+  );
+  const unsubscribe = [forwardEngineEvents(host, publish), host.onFrameAvailable(() => void pump())];
+
+  await page.exposeBinding('__paletteIpcInvoke', async (source, channel: string, payload: unknown) => {
+    bridge.calls.push(channel);
+    const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decodeWire(payload));
+    return encodeWire(result);
+  });
+  await page.exposeBinding('__paletteFrameAck', async () => {
+    acked = true;
+    void pump();
+  });
+  await page.addInitScript({ path: BRIDGE_SCRIPT });
+
+  bridge.close = async () => {
+    closed = true;
+    unsubscribe.forEach((u) => u());
+    await host.close();
+  };
+  return bridge;
+}

@@ -1,0 +1,114 @@
+/**
+ * Fixtures and helpers for the renderer scenarios: a page with the bridge installed and the
+ * app loaded, pointer strokes in document pixels, and pixel reads of the live output.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { installBridge, type Bridge } from './bridge';
+
+export type Rgb = [number, number, number];
+
+export const COLOURS: Record<'white' | 'red' | 'blue', Rgb> = {
+  white: [255, 255, 255],
+  red: [255, 0, 0],
+  blue: [0, 60, 255],
+};
+
+export const test = base.extend<{ bridge: Bridge; consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(errors);
+  },
+  bridge: async ({ page, baseURL }, use) => {
+    const bridge = await installBridge(page, new URL(baseURL ?? '').origin);
+    await page.goto('/');
+    await expect(page.getByTestId('app')).toBeVisible();
+    await use(bridge);
+    await bridge.close();
+  },
+});
+export { expect };
+
+/** Drag across the painting canvas through `points` (document pixels at the current zoom). */
+export async function stroke(page: Page, points: Array<[number, number]>): Promise<void> {
+  const box = await page.locator('.upper-canvas').boundingBox();
+  if (!box) throw new Error('painting canvas not visible');
+  const zoom = Number(await page.locator('.paint-host').getAttribute('data-zoom'));
+  const at = ([x, y]: [number, number]) => [box.x + x * zoom, box.y + y * zoom] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 8 });
+  await page.mouse.up();
+}
+
+/** One pixel of the live output (the frame as drawn with putImageData). */
+export async function outputPixel(page: Page, x: number, y: number): Promise<Rgb> {
+  return page.evaluate(
+    ([px, py]) => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="output-canvas"]');
+      const d = c?.getContext('2d')?.getImageData(px, py, 1, 1).data;
+      return d ? ([d[0], d[1], d[2]] as [number, number, number]) : ([-1, -1, -1] as [number, number, number]);
+    },
+    [x, y] as const,
+  );
+}
+
+function close(a: Rgb, b: Rgb, tolerance: number): boolean {
+  return a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+}
+
+/** Wait until the output at (x, y) shows `rgb` (each channel within `tolerance`). */
+export async function expectOutput(page: Page, x: number, y: number, rgb: Rgb, tolerance = 4): Promise<void> {
+  await expect
+    .poll(async () => {
+      const got = await outputPixel(page, x, y);
+      return close(got, rgb, tolerance) ? 'match' : `(${got.join(', ')}) at ${x},${y}`;
+    }, { message: `output at ${x},${y} should be (${rgb.join(', ')})`, timeout: 45_000 })
+    .toBe('match');
+}
+
+/** Wait until the output at (x, y) satisfies `test` (for mixes whose exact value the spec's cover rule sets). */
+export async function expectOutputWhere(page: Page, x: number, y: number, what: string, test: (rgb: Rgb) => boolean): Promise<Rgb> {
+  let last: Rgb = [-1, -1, -1];
+  await expect
+    .poll(async () => {
+      last = await outputPixel(page, x, y);
+      return test(last) ? 'match' : `(${last.join(', ')})`;
+    }, { message: `output at ${x},${y} should be ${what}`, timeout: 45_000 })
+    .toBe('match');
+  return last;
+}
+
+/** The brush rows, top layer first, as the panel lists them. */
+export async function brushNames(page: Page): Promise<string[]> {
+  return page.getByTestId('brush-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
+}
+
+export function brushRow(page: Page, name: string) {
+  return page.locator(`[data-testid="brush-row"][data-name="${name}"]`);
+}
+
+/** A PNG of one flat colour, made in the page (canvas.toBlob), as a dropped File would carry it. */
+export async function dropImage(page: Page, testId: string, rgb: Rgb, size = 64): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    async ([[r, g, b], side]) => {
+      const c = document.createElement('canvas');
+      c.width = side;
+      c.height = side;
+      const ctx = c.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+      ctx.fillRect(0, 0, side, side);
+      const blob = await new Promise<Blob>((resolve, reject) => c.toBlob((bl) => (bl ? resolve(bl) : reject(new Error('toBlob failed'))), 'image/png'));
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'background.png', { type: 'image/png' }));
+      return dt;
+    },
+    [rgb, size] as const,
+  );
+  await page.getByTestId(testId).dispatchEvent('dragover', { dataTransfer });
+  await page.getByTestId(testId).dispatchEvent('drop', { dataTransfer });
+}
