@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The whole test suite, as the README and CI run it: typecheck, lint, Jest (unit, traces,
 // engine end to end) and Playwright (renderer in Chromium, Electron where installed).
-// Ends with one line `N passed, N failed` (typecheck and lint count as one test each).
+// Ends with one line `N passed, N failed` (each typecheck and lint counts as one test).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -32,7 +32,10 @@ function check(label, cmd, args) {
   }
 }
 
-if (wants('typecheck')) check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+if (wants('typecheck')) {
+  check('typecheck (main, shared, preload, tests)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  check('typecheck (renderer)', bin('tsc'), ['--noEmit', '-p', 'renderer/tsconfig.json']);
+}
 if (wants('lint')) check('lint', bin('eslint'), ['.']);
 
 if (wants('jest')) {
