@@ -28,7 +28,11 @@ export default defineConfig({
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     },
   },
-  projects: [{ name: 'chromium', testIgnore: /electron/i }],
+  projects: [
+    { name: 'chromium', testIgnore: /electron/i },
+    // real Electron via _electron.launch: skips with a printed reason where the binary is missing
+    { name: 'electron', testDir: 'tests/e2e-electron', use: { launchOptions: {} } },
+  ],
   webServer: {
     // module scripts don't load from file://, so the built renderer is served
     command: [

@@ -52,6 +52,12 @@ if (wants('jest')) {
 }
 
 if (wants('e2e') && fs.existsSync(path.join(root, 'playwright.config.ts'))) {
+  // the Electron specs launch the built app (dist/ + the preload bundle); the browser specs build the renderer themselves
+  if (run('build (main)', bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0 ||
+      run('build (preload)', bin('vite'), ['build', '--config', 'vite.preload.config.mts', '--logLevel', 'warn']) !== 0) {
+    failed += 1;
+    console.log('build FAILED');
+  }
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'palette-pw-')), 'results.json');
   const status = run('playwright', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
   if (fs.existsSync(out)) {
