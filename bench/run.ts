@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
 import { benchFrameDelivery } from './frame-delivery';
 import { benchModelLoad } from './models';
+import { benchStrokeLatency } from './stroke-latency';
 import type { BenchRow } from './stats';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     ['fps', () => benchFps(quick ? 5 : 41)],
     ['frame delivery', () => benchFrameDelivery(quick ? 20 : 200)],
     ['model load', () => benchModelLoad(quick ? 1 : 7)],
+    ['stroke latency', () => benchStrokeLatency(quick ? 5 : 40)],
   ];
   for (const [name, run] of sections) {
     process.stderr.write(`bench: ${name}…\n`);

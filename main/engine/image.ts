@@ -12,22 +12,22 @@ export function rgbaToImage(rgba: Uint8Array | Uint8ClampedArray, width: number,
   return out;
 }
 
-/** 1 × 3 × H × W in about [-1, 1] → RGBA8: clip((x + 1) / 2, 0, 1) · 255, rounded; opaque. */
+/**
+ * 1 × 3 × H × W in about [-1, 1] → RGBA8: clip((x + 1) / 2, 0, 1) · 255, rounded to nearest
+ * (Uint8ClampedArray clips and rounds, ties to even); opaque. On the per-frame hot path.
+ */
 export function imageToRgba(image: Float32Array, width: number, height: number,
   out: Uint8ClampedArray = new Uint8ClampedArray(width * height * 4)): Uint8ClampedArray {
   const n = width * height;
-  for (let p = 0; p < n; p++) {
-    out[4 * p] = toByte(image[p]);
-    out[4 * p + 1] = toByte(image[n + p]);
-    out[4 * p + 2] = toByte(image[2 * n + p]);
-    out[4 * p + 3] = 255;
+  const g = n;
+  const b = 2 * n;
+  for (let p = 0, q = 0; p < n; p++, q += 4) {
+    out[q] = image[p] * 127.5 + 127.5;
+    out[q + 1] = image[g + p] * 127.5 + 127.5;
+    out[q + 2] = image[b + p] * 127.5 + 127.5;
+    out[q + 3] = 255;
   }
   return out;
-}
-
-function toByte(x: number): number {
-  const v = (x + 1) / 2;
-  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
 }
 
 export function whiteImage(width: number, height: number): Uint8Array {

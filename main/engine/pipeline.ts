@@ -50,6 +50,7 @@ export class PalettePipeline implements PalettePipelineApi {
   private layerPrompts = new Map<string, LayerPrompts>();
   private frameCount = 0;
   private rgba: Uint8ClampedArray = new Uint8ClampedArray(0);
+  private unscaled: Float32Array = new Float32Array(0);
 
   constructor(model: PaletteModel, options: LoadPipelineOptions = {}) {
     this.model = model;
@@ -70,6 +71,9 @@ export class PalettePipeline implements PalettePipelineApi {
 
   get modelId(): string { return this.model.id; }
   get providers(): Record<string, string> { return { ...this.model.providers } as Record<string, string>; }
+  get skippedProviders(): Record<string, readonly { provider: string; reason: string }[]> {
+    return Object.fromEntries(Object.entries(this.model.sessions).map(([c, s]) => [c, s ? [...s.skippedProviders] : []]));
+  }
   get width(): number { return this.stream.geometry.width; }
   get height(): number { return this.stream.geometry.height; }
   get idle(): boolean { return this.stream.isConverged; }
@@ -173,7 +177,8 @@ export class PalettePipeline implements PalettePipelineApi {
   private async decode(latent: Float32Array, vae: VaeRunner, started: number): Promise<EngineFrame> {
     const h = this.height / 8;
     const w = this.width / 8;
-    const scaled = new Float32Array(latent.length);
+    if (this.unscaled.length !== latent.length) this.unscaled = new Float32Array(latent.length);
+    const scaled = this.unscaled;
     const inv = 1 / vae.scalingFactor;
     for (let j = 0; j < latent.length; j++) scaled[j] = latent[j] * inv;
     const image = await vae.decode(scaled, h, w);
