@@ -40,6 +40,24 @@ Measured by \`npm run bench\` (medians of repeated runs) on ${os.cpus().length} 
 onnxruntime-node CPU provider, ${new Date().toISOString().slice(0, 10)}. Rewritten by every full run.
 
 ${table}
+
+How each is measured:
+- **Engine overhead**: per live frame, wall time of \`pipeline.frame()\` minus the time spent inside
+  onnxruntime's \`session.run\` (UNet + VAE decode), divided by that onnxruntime time; median over
+  frames. The UNet is palette-colors with five extra 3×3 convolutions (96 channels) over the latent
+  (~1 GMAC per sample), so that model time is of the order of a real SD 1.5 batch on a consumer GPU.
+  What remains is our JavaScript: batch assembly, bootstrapping, denoise, latent pre-averaging,
+  re-noising, and the RGBA conversion of the decoded image.
+- **Mask update**: \`updateLayerMask\` + \`prepare()\` on a 1024×1024 stream with 3 layers (σ = 32),
+  until the quantized, downsampled masks and count/bg are ready; only the rows and columns a
+  change reaches are recomputed.
+- **FPS**: live frames of the real palette-colors pipeline (all four ONNX sessions), 5 layers.
+- **Frame delivery**: worker writes a frame into the SharedArrayBuffer ring → main reads the newest →
+  MessagePort → the preload API's \`onFrame\` callback (both ends in one process here).
+- **Model load**: \`loadPipeline\` with an empty optimized-model cache folder, then again with it
+  filled (onnxruntime loads the saved optimized graphs without optimizing again).
+- **Stroke latency**: EngineHost + engine worker in live mode, idle (converged) before each
+  stroke; from \`updateLayerMask\` to the first frame showing the new dab.
 `;
   if (!quick) fs.writeFileSync(path.join(__dirname, '..', 'BENCHMARKS.md'), doc);
   process.stdout.write(`${doc}\n`);

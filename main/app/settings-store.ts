@@ -24,6 +24,8 @@ export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({
   theme: 'system',
   window: { width: 1280, height: 800 },
   recent: [],
+  executionProvider: 'auto',
+  engineThreads: 0,
 });
 
 export function memoryBackend(initial: Record<string, unknown> = {}): KeyValueBackend {

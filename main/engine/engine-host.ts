@@ -11,7 +11,9 @@ import { PaletteError } from '../../shared/errors';
 import type { EngineNotice, EngineStatus, FrameInfo, ModelDescriptor, ModelProgress } from '../../shared/ipc/channels';
 import { startWorker } from '../app/start-worker';
 import { FrameRing, FrameRingReader, type RingFrame } from '../frames/ring';
-import type { FromWorker, PublishedFrame, ToWorker, WorkerInit, WorkerStatus } from './engine-protocol';
+import type { EngineRuntime, FromWorker, PublishedFrame, ToWorker, WorkerInit, WorkerStatus } from './engine-protocol';
+
+export type { EngineRuntime } from './engine-protocol';
 import type { EngineBackground, EngineLayer, EngineSettings } from './pipeline-api';
 
 /** A model the host can load: what the picker shows plus where it lives. */
@@ -25,6 +27,8 @@ export interface EngineHostOptions {
   pipelineModule?: string;
   providers?: string[];
   threads?: number;
+  /** session options (providers, threads, optimized-model cache); replaces providers/threads when set */
+  runtime?: EngineRuntime;
   canvas?: { width: number; height: number };
   /** ring slots (default 3: one being written, one being read, one spare) */
   ringSlots?: number;
@@ -65,7 +69,8 @@ export class EngineHost {
   private lastStatus: WorkerStatus;
   private newest: RingFrame | null = null;
   private closed = false;
-  private readonly models: ModelEntry[];
+  private models: ModelEntry[];
+  private runtime: EngineRuntime;
   /** canvas as of the last setCanvas sent: later messages reach the worker after it */
   private canvas: { width: number; height: number };
   private readonly statusEvents = new Emitter<EngineStatus>();
@@ -77,6 +82,7 @@ export class EngineHost {
 
   constructor(options: EngineHostOptions) {
     this.models = options.models;
+    this.runtime = options.runtime ?? { providers: options.providers, intraOpNumThreads: options.threads };
     const canvas = options.canvas ?? DEFAULT_CANVAS;
     this.canvas = { ...canvas };
     const ring = FrameRing.create(canvas.width * canvas.height * 4, options.ringSlots ?? 3);
@@ -86,6 +92,7 @@ export class EngineHost {
       pipelineModule: options.pipelineModule ?? path.join(__dirname, 'pipeline'),
       providers: options.providers,
       threads: options.threads,
+      runtime: this.runtime,
       canvas,
     };
     this.lastStatus = {
@@ -94,6 +101,7 @@ export class EngineHost {
       loading: false,
       modelId: null,
       providers: {},
+      skippedProviders: {},
       canvas: { ...canvas },
       fps: 0,
       latencyMs: 0,
@@ -117,11 +125,29 @@ export class EngineHost {
     return this.models.map(({ id, name, nativeSize }) => (nativeSize === undefined ? { id, name } : { id, name, nativeSize }));
   }
 
+  /** The models the picker offers (the model manager keeps this in step with what is installed). */
+  setModels(models: ModelEntry[]): void {
+    this.models = [...models];
+  }
+
   async setModel(modelId: string): Promise<EngineStatus> {
     const model = this.models.find((m) => m.id === modelId);
     if (!model) throw new PaletteError('E_UNKNOWN_MODEL', `unknown model "${modelId}"`);
-    await this.request({ type: 'loadModel', modelId, modelDir: model.dir });
+    await this.request({ type: 'loadModel', modelId, modelDir: model.dir, runtime: this.runtime });
     return this.status();
+  }
+
+  /** Session options for the next loads; the running model is reloaded with them. */
+  async setRuntime(runtime: EngineRuntime): Promise<EngineStatus> {
+    this.runtime = { ...runtime };
+    const current = this.lastStatus.modelId;
+    const model = current ? this.models.find((m) => m.id === current) : undefined;
+    if (model) await this.request({ type: 'loadModel', modelId: model.id, modelDir: model.dir, runtime: this.runtime });
+    return this.status();
+  }
+
+  get runtimeOptions(): EngineRuntime {
+    return { ...this.runtime };
   }
 
   async start(): Promise<EngineStatus> {
@@ -179,7 +205,13 @@ export class EngineHost {
   }
 
   status(): EngineStatus {
-    return { ...this.lastStatus, providers: { ...this.lastStatus.providers }, canvas: { ...this.lastStatus.canvas } };
+    const skipped = this.lastStatus.skippedProviders ?? {};
+    return {
+      ...this.lastStatus,
+      providers: { ...this.lastStatus.providers },
+      skippedProviders: Object.fromEntries(Object.entries(skipped).map(([c, list]) => [c, list.map((x) => ({ ...x }))])),
+      canvas: { ...this.lastStatus.canvas },
+    };
   }
 
   // ------------------------------------------------------------ frames and events

@@ -5,6 +5,18 @@
  */
 import type { EngineBackground, EngineLayer, EngineSettings } from './pipeline-api';
 
+/** onnxruntime session options for loading a model (RuntimeOptions of main/engine/runtime). */
+export interface EngineRuntime {
+  /** providers to try in order; undefined = the platform's order (GPU first, CPU last) */
+  providers?: string[];
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  enableMemPattern?: boolean;
+  /** optimized models are kept here, so the next load of the same model skips graph optimization */
+  optimizedModelCacheDir?: string;
+}
+
 export interface WorkerInit {
   /** the frame ring the worker writes into */
   ring: SharedArrayBuffer;
@@ -12,11 +24,14 @@ export interface WorkerInit {
   pipelineModule: string;
   providers?: string[];
   threads?: number;
+  /** when set, used instead of providers/threads */
+  runtime?: EngineRuntime;
   canvas: { width: number; height: number };
 }
 
 export type ToWorker =
-  | { id: number; type: 'loadModel'; modelId: string; modelDir: string }
+  /** `runtime` replaces the init's session options for this and later loads */
+  | { id: number; type: 'loadModel'; modelId: string; modelDir: string; runtime?: EngineRuntime }
   | { id: number; type: 'setSettings'; settings: Partial<EngineSettings> }
   | { id: number; type: 'setSeed'; seed: number }
   /** `ring` is set when the new canvas needs a bigger ring; frames after the reply go there */
@@ -43,6 +58,8 @@ export interface WorkerStatus {
   loading: boolean;
   modelId: string | null;
   providers: Record<string, string>;
+  /** per component, providers tried before the one used, with why they failed */
+  skippedProviders?: Record<string, { provider: string; reason: string }[]>;
   canvas: { width: number; height: number };
   fps: number;
   latencyMs: number;

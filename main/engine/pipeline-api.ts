@@ -36,6 +36,8 @@ export interface EngineFrame {
 export interface PalettePipelineApi {
   readonly modelId: string;
   readonly providers: Record<string, string>;
+  /** per component, the providers tried before the one used and why each failed */
+  readonly skippedProviders?: Record<string, readonly { provider: string; reason: string }[]>;
   setCanvas(width: number, height: number): Promise<void>;
   setSettings(settings: Partial<EngineSettings>): void;
   setSeed(seed: number): void;

@@ -13,13 +13,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PaletteError, isPaletteError } from '../../shared/errors';
 import { FrameRingWriter } from '../frames/ring';
 import type { EngineBackground, EngineFrame, EngineLayer, EngineSettings, PalettePipelineApi } from './pipeline-api';
-import type { FromWorker, ToWorker, WorkerError, WorkerInit, WorkerStatus } from './engine-protocol';
+import type { EngineRuntime, FromWorker, ToWorker, WorkerError, WorkerInit, WorkerStatus } from './engine-protocol';
 
 /** main/engine/pipeline.ts's loadPipeline; width/height spare it a first canvas we'd replace */
-type LoadPipeline = (
-  modelDir: string,
-  options?: { providers?: string[]; threads?: number; width?: number; height?: number },
-) => Promise<PalettePipelineApi>;
+type LoadPipeline = (modelDir: string, options?: EngineRuntime & { width?: number; height?: number }) => Promise<PalettePipelineApi>;
 
 /**
  * The one place the worker imports the pipeline. Required by path so this file compiles
@@ -30,6 +27,14 @@ function requirePipelineLoader(modulePath: string): LoadPipeline {
   const loaded = require(modulePath) as { loadPipeline?: LoadPipeline };
   if (typeof loaded.loadPipeline !== 'function') throw new Error(`${modulePath} does not export loadPipeline`);
   return loaded.loadPipeline;
+}
+
+function firstSkipReason(pipeline: PalettePipelineApi, provider: string): string | undefined {
+  for (const list of Object.values(pipeline.skippedProviders ?? {})) {
+    const hit = list.find((s) => s.provider === provider);
+    if (hit) return hit.reason;
+  }
+  return undefined;
 }
 
 function toWorkerError(e: unknown, fallbackCode: string): WorkerError {
@@ -50,6 +55,10 @@ export class EngineWorker {
   private lastFrame: { index: number; ms: number } = { index: 0, ms: 0 };
   private lastStatusAt = 0;
   private frameTimes: number[] = [];
+  /** session options of the next load (the init's, until a loadModel brings new ones) */
+  private runtime: EngineRuntime;
+  /** fallback notices already shown: auto mode on a machine without a GPU says so once */
+  private readonly fallbackNoticesShown = new Set<string>();
   /** newest mask per layer, applied just before the next frame: strokes coalesce */
   private pendingMasks = new Map<string, Uint8Array>();
   /** mirror of everything applied, replayed into a newly loaded model */
@@ -67,6 +76,7 @@ export class EngineWorker {
   ) {
     this.ring = FrameRingWriter.attach(init.ring);
     this.state = { canvas: init.canvas, settings: {}, seed: null, background: null, layers: null };
+    this.runtime = init.runtime ?? { providers: init.providers, intraOpNumThreads: init.threads };
     let loader: LoadPipeline | null = null;
     this.loadPipeline = () => (loader ??= requirePipelineLoader(init.pipelineModule));
   }
@@ -87,6 +97,9 @@ export class EngineWorker {
       loading: this.loading,
       modelId: this.modelId,
       providers: this.pipeline ? { ...this.pipeline.providers } : {},
+      skippedProviders: this.pipeline?.skippedProviders
+        ? Object.fromEntries(Object.entries(this.pipeline.skippedProviders).map(([c, list]) => [c, list.map((s) => ({ ...s }))]))
+        : {},
       canvas: { ...this.state.canvas },
       fps: this.looping ? this.frameTimes.length : 0,
       latencyMs: this.lastFrame.ms,
@@ -103,7 +116,7 @@ export class EngineWorker {
   async handle(message: ToWorker): Promise<unknown> {
     switch (message.type) {
       case 'loadModel':
-        return this.loadModel(message.modelId, message.modelDir);
+        return this.loadModel(message.modelId, message.modelDir, message.runtime);
       case 'setSettings':
         await this.serial(() => this.pipeline?.setSettings(message.settings));
         Object.assign(this.state.settings, message.settings); // only once the pipeline took them
@@ -178,7 +191,7 @@ export class EngineWorker {
     this.pendingMasks.clear();
   }
 
-  private async loadModel(modelId: string, modelDir: string): Promise<WorkerStatus> {
+  private async loadModel(modelId: string, modelDir: string, runtime?: EngineRuntime): Promise<WorkerStatus> {
     this.loading = true;
     this.error = null;
     this.post({ type: 'progress', modelId, fraction: 0, phase: 'loading' });
@@ -187,8 +200,9 @@ export class EngineWorker {
       await this.serial(async () => {
         const load = this.loadPipeline();
         const { width, height } = this.state.canvas;
-        const options = { providers: this.init.providers, threads: this.init.threads, width, height };
+        const options = { ...(runtime ?? this.runtime), width, height };
         const next = await load(path.resolve(modelDir), options);
+        if (runtime) this.runtime = runtime;
         try {
           await this.replayState(next);
         } catch (e) {
@@ -226,12 +240,28 @@ export class EngineWorker {
   }
 
   private reportProviderFallback(pipeline: PalettePipelineApi): void {
-    const wanted = this.init.providers?.[0];
-    if (!wanted || wanted === 'cpu') return;
-    const fellBack = Object.entries(pipeline.providers).filter(([, used]) => used !== wanted);
-    if (fellBack.length === 0) return;
-    const parts = fellBack.map(([component, used]) => `${component} on ${used}`).join(', ');
-    this.post({ type: 'notice', level: 'warning', code: 'E_PROVIDER_FALLBACK', message: `${wanted} is not available here: running ${parts}` });
+    const wanted = this.runtime.providers?.[0];
+    if (wanted === 'cpu') return;
+    if (wanted) {
+      // a forced provider that could not run a component: always worth a warning
+      const fellBack = Object.entries(pipeline.providers).filter(([, used]) => used !== wanted);
+      if (fellBack.length === 0) return;
+      const parts = fellBack.map(([component, used]) => `${component} on ${used}`).join(', ');
+      const why = firstSkipReason(pipeline, wanted);
+      this.post({ type: 'notice', level: 'warning', code: 'E_PROVIDER_FALLBACK', message: `${wanted} is not available here: running ${parts}${why ? ` (${why})` : ''}` });
+      return;
+    }
+    // auto: the GPU providers of this platform were tried first; say once that the CPU runs instead
+    const onCpu = Object.entries(pipeline.providers).filter(([, used]) => used === 'cpu').map(([c]) => c);
+    if (onCpu.length === 0) return;
+    const reasons = new Map<string, string>();
+    for (const c of onCpu) for (const s of pipeline.skippedProviders?.[c] ?? []) if (!reasons.has(s.provider)) reasons.set(s.provider, s.reason);
+    if (reasons.size === 0) return;
+    const tried = [...reasons].map(([p, r]) => `${p}: ${r}`).join('; ');
+    const message = `No GPU execution provider could run ${onCpu.join(', ')}: running on cpu (${tried})`;
+    if (this.fallbackNoticesShown.has(message)) return;
+    this.fallbackNoticesShown.add(message);
+    this.post({ type: 'notice', level: 'info', code: 'E_PROVIDER_FALLBACK', message });
   }
 
   /** something changed: report, and wake the live loop if it sleeps */

@@ -57,6 +57,21 @@ export const invokeChannels = {
   'settings:get': invoke(none, p.appSettings),
   'settings:set': invoke(p.appSettingsPatch, p.appSettings),
 
+  // ------------------------------------------------------------ models (the model manager)
+  /** installed models (built-in, downloaded, added folders) and this session's downloads */
+  'models:list': invoke(none, p.modelsOverview),
+  /** no path → the folder dialog; null → cancelled. Refused with every problem when the folder cannot run */
+  'models:addFolder': invoke(z.object({ path: p.filePath.optional() }).optional(), p.installedModel.nullable()),
+  /** a download is deleted, an added folder only forgotten; the built-in model stays */
+  'models:remove': invoke(z.object({ id: z.string().min(1).max(4200) }), z.void()),
+  /** starts a download from the Hugging Face hub; progress arrives as models:downloadProgress */
+  'models:download': invoke(p.modelDownloadRequest, p.downloadProgress),
+  'models:pause': invoke(z.object({ downloadId: p.downloadId }), z.void()),
+  /** continues a paused download, or restarts a failed one where its files stopped */
+  'models:resume': invoke(z.object({ downloadId: p.downloadId }), z.void()),
+  /** stops and deletes what was fetched */
+  'models:cancel': invoke(z.object({ downloadId: p.downloadId }), z.void()),
+
   // ------------------------------------------------------------ frames (internal, see FRAMES_PORT_EVENT)
   /** asks main to (re)send the frames MessagePort */
   'frames:connect': invoke(none, z.void()),
@@ -71,6 +86,7 @@ export const eventChannels = {
   'menu:command': p.menuCommandEvent,
   /** a .palette was opened from the command line or the OS: the renderer decides (dirty check) */
   'document:openRequest': z.object({ path: z.string() }),
+  'models:downloadProgress': p.downloadProgress,
 } as const;
 
 /** ipcRenderer event that carries the frames MessagePort in `event.ports[0]`. */
@@ -142,3 +158,7 @@ export type AppSettings = z.output<typeof p.appSettings>;
 export type AppSettingsPatch = z.output<typeof p.appSettingsPatch>;
 export type MenuCommand = z.output<typeof p.menuCommand>;
 export type MenuCommandEvent = z.output<typeof p.menuCommandEvent>;
+export type InstalledModelWire = z.output<typeof p.installedModel>;
+export type DownloadProgressWire = z.output<typeof p.downloadProgress>;
+export type ModelsOverview = z.output<typeof p.modelsOverview>;
+export type ModelDownloadRequest = z.output<typeof p.modelDownloadRequest>;

@@ -96,6 +96,8 @@ export const engineStatus = z.object({
   modelId: z.string().nullable(),
   /** execution provider actually used per component, e.g. { unet: 'cpu' } */
   providers: z.record(z.string(), z.string()),
+  /** per component, the providers tried before the one used and why each failed */
+  skippedProviders: z.record(z.string(), z.array(z.object({ provider: z.string(), reason: z.string() }))).optional(),
   canvas: z.object({ width: z.number().int(), height: z.number().int() }),
   /** frames per second over the last second of live rendering */
   fps: z.number(),
@@ -180,6 +182,10 @@ export const appSettings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   window: z.object({ width: z.number().int().min(200), height: z.number().int().min(200) }),
   recent: z.array(recentEntry).max(20),
+  /** 'auto' tries the platform's providers in order (GPU first, CPU last); a name forces that one (CPU as fallback) */
+  executionProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']),
+  /** onnxruntime threads inside one operator; 0 = onnxruntime's default */
+  engineThreads: z.number().int().min(0).max(256),
 });
 export const appSettingsPatch = appSettings.omit({ recent: true, window: true }).partial().strict();
 
@@ -201,3 +207,74 @@ export const menuCommand = z.enum([
 
 /** `path` is set for openRecent only. */
 export const menuCommandEvent = z.object({ command: menuCommand, path: z.string().optional() });
+
+// ---------------------------------------------------------------- model manager
+
+/** "owner/name" as on the Hugging Face hub */
+export const hubRepoId = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: "must be a Hugging Face repository id like 'owner/name'" });
+/** branch, tag or commit */
+export const hubRevision = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._/-]+$/, { message: 'must be a branch, tag or commit id' })
+  .refine((r) => !r.split('/').includes('..'), { message: "must not contain '..'" });
+
+/** a download's id: the folder it installs into (owner--name[@rev]) */
+export const downloadId = z.string().min(1).max(300).regex(/^[A-Za-z0-9._@-]+$/, { message: 'not a download id' });
+
+export const modelDownloadRequest = z.object({
+  repo: hubRepoId,
+  revision: hubRevision.optional(),
+  /** a Hugging Face access token (hf_…) for gated or private models; never stored */
+  token: z.string().min(1).max(512).optional(),
+});
+
+export const downloadProgress = z.object({
+  downloadId,
+  repo: z.string(),
+  revision: z.string(),
+  state: z.enum(['listing', 'downloading', 'paused', 'installing', 'done', 'failed', 'cancelled']),
+  file: z.string().nullable(),
+  fileIndex: z.number().int(),
+  fileCount: z.number().int(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  bytesPerSecond: z.number(),
+  /** null while the speed is unknown */
+  secondsLeft: z.number().nullable(),
+  /** why it stopped (state 'failed'), one line */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** the installed model's id once state is 'done' */
+  modelId: z.string().nullable(),
+});
+
+/** An installed model as the Models panel lists it. */
+export const installedModel = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  source: z.enum(['builtin', 'downloaded', 'user']),
+  sizeBytes: z.number(),
+  precision: z.string(),
+  /** false: files missing or invalid; listed so it can be removed, never offered to the engine */
+  complete: z.boolean(),
+  problems: z.array(z.string()),
+  repo: z.string().optional(),
+  revision: z.string().optional(),
+  downloadedAt: z.string().optional(),
+  /** the engine runs this model now */
+  active: z.boolean(),
+  /** for the running model: which provider runs each component, and the ones skipped with why */
+  providers: z.record(z.string(), z.string()).optional(),
+  skippedProviders: z.record(z.string(), z.array(z.object({ provider: z.string(), reason: z.string() }))).optional(),
+});
+
+export const modelsOverview = z.object({
+  models: z.array(installedModel),
+  /** downloads of this session that are running, paused or failed (resumable) */
+  downloads: z.array(downloadProgress),
+});
