@@ -8,14 +8,20 @@ import { app, BrowserWindow, dialog, Menu, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { FileDocumentService, type FileDialogs } from './app/document-service';
 import { documentsInArgv, OpenRequestQueue } from './app/file-open';
-import { findModels } from './app/models';
+import { AutosaveFolder, Autosaver } from './app/autosave';
+import { Recovery } from './app/autosave-recovery';
+import { choiceFromButton, DirtyTracker, UNSAVED_BUTTONS } from './app/dirty';
+import { RecentFiles } from './app/recent';
 import { trustedSenderCheck } from './app/security';
 import { SettingsStore } from './app/settings-store';
 import { EngineHost } from './engine/engine-host';
 import { FrameForwarder } from './frames/forwarder';
-import { documentHandlers, settingsHandlers } from './ipc/document-handlers';
+import { documentHandlers, documentSessionHandlers, settingsHandlers } from './ipc/document-handlers';
 import { bindRouter, connectFramePort, webContentsSender } from './ipc/electron-adapter';
 import { engineHandlers } from './ipc/engine-handlers';
+import { applyingRuntimeSettings, modelHandlers, ModelService, runtimeFromSettings } from './ipc/model-handlers';
+import { defaultModelDir } from './engine/models/default-model';
+import { BUILTIN_MODEL_ID, ModelRegistry } from './model-manager';
 import { createEventPublisher, forwardEngineEvents, type PublishEvent } from './ipc/events';
 import { IpcRouter } from './ipc/router';
 import { buildMenuTemplate } from './menu';
@@ -31,6 +37,7 @@ interface App {
   window: BrowserWindow | null;
   settings: SettingsStore;
   engine: EngineHost;
+  models: ModelService;
   forwarder: FrameForwarder;
   documents: FileDocumentService;
   publish: PublishEvent;
@@ -38,6 +45,16 @@ interface App {
 }
 
 const openQueue = new OpenRequestQueue();
+
+/** unsaved work across windows and quitting: autosave, recovery, and a close the user already agreed to */
+const docSession = {
+  autosave: null as Autosaver | null,
+  recovery: null as Recovery | null,
+  /** the prompt was answered (or the asked-for save happened): the next close goes through */
+  allowClose: false,
+  /** quitting waits for the window's unsaved-changes prompt */
+  quitAfterClose: false,
+};
 
 function webContents(a: Pick<App, 'window'>): WebContents | null {
   return a.window && !a.window.isDestroyed() ? a.window.webContents : null;
@@ -48,16 +65,43 @@ function setupSettings(): SettingsStore {
   return new SettingsStore({ get: (k) => store.get(k), set: (k, v) => store.set(k, v) });
 }
 
+/** optimized models are cached here: the second load of a model skips graph optimization */
+const optimizedModelCacheDir = () => path.join(app.getPath('userData'), 'onnx-cache');
+
 function setupEngine(settings: SettingsStore): EngineHost {
-  const models = findModels([unpacked(path.join(ROOT, 'models')), path.join(app.getPath('userData'), 'models')]);
-  const engine = new EngineHost({ models });
-  const wanted = settings.get().lastModelId ?? models[0]?.id;
-  // the window opens at once; the model loads meanwhile and reports progress/errors as events
-  if (wanted && models.some((m) => m.id === wanted)) void engine.setModel(wanted).catch(() => undefined);
-  return engine;
+  // the model list comes from the model manager (setupModels), complete models only
+  return new EngineHost({ models: [], runtime: runtimeFromSettings(settings.get(), optimizedModelCacheDir()) });
 }
 
-function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine'>): FileDocumentService {
+async function setupModels(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish'>): Promise<ModelService> {
+  const registry = new ModelRegistry({ dataDir: app.getPath('userData'), builtinDir: unpacked(defaultModelDir()) });
+  const models = new ModelService({
+    registry,
+    engine: a.engine,
+    publish: a.publish,
+    // HF_ENDPOINT: the Hugging Face libraries' own variable for a mirror
+    endpoint: process.env.HF_ENDPOINT || undefined,
+    fallbackModelId: BUILTIN_MODEL_ID,
+    async chooseFolder() {
+      const options = { title: 'Add a model folder', properties: ['openDirectory' as const] };
+      const w = a.window;
+      const r = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  });
+  const installed = await models.refreshEngine().catch((e: unknown) => {
+    console.error('[models] listing failed', e);
+    return [];
+  });
+  const usable = installed.filter((m) => m.complete);
+  const last = a.settings.get().lastModelId;
+  const wanted = usable.some((m) => m.id === last) ? last : (usable[0]?.id ?? null);
+  // the window opens at once; the model loads meanwhile and reports progress/errors as events
+  if (wanted) void a.engine.setModel(wanted).catch(() => undefined);
+  return models;
+}
+
+function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish'>): FileDocumentService {
   const parent = () => a.window ?? undefined;
   const dialogs: FileDialogs = {
     async chooseOpen() {
@@ -80,15 +124,39 @@ function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine'>): FileDoc
       return r.canceled || !r.filePath ? null : r.filePath;
     },
   };
+  const folder = new AutosaveFolder(path.join(app.getPath('userData'), 'autosave'));
+  const autosave = new Autosaver({
+    folder,
+    intervalMs: () => a.settings.get().autosaveSeconds * 1000,
+    // the renderer owns the document: it answers with document:autosave
+    requestSnapshot: () => a.publish('document:autosaveRequest', {}),
+    onError: (e) => console.error('[autosave]', e),
+  });
+  const recovery = new Recovery(folder);
+  docSession.autosave = autosave;
+  docSession.recovery = recovery;
+  const tracker = new DirtyTracker(async (q) => {
+    const w = parent();
+    const options = { type: 'warning' as const, buttons: UNSAVED_BUTTONS.map((b) => b.label), defaultId: 0, cancelId: 2, noLink: true, message: q.message, detail: q.detail };
+    const r = w ? await dialog.showMessageBox(w, options) : await dialog.showMessageBox(options);
+    return choiceFromButton(r.response);
+  });
+  tracker.onChange((dirty) => {
+    const w = a.window;
+    if (!w || w.isDestroyed()) return;
+    w.setDocumentEdited(dirty);
+    w.setTitle(tracker.title);
+  });
   return new FileDocumentService({
     dialogs,
     settings: a.settings,
     newestFrame: () => a.engine.latestFrame(),
-    onDirtyChange: (dirty, file) => {
-      const w = a.window;
-      if (!w || w.isDestroyed()) return;
-      w.setDocumentEdited(dirty);
-      w.setTitle(`${file ? path.basename(file) : 'Untitled'}${dirty ? ' •' : ''} — ${APP_NAME}`);
+    tracker,
+    autosave,
+    recovery,
+    closeWindow: () => {
+      docSession.allowClose = true;
+      a.window?.close();
     },
   });
 }
@@ -107,23 +175,30 @@ function setupWindow(a: App): BrowserWindow {
     const [w, h] = win.getSize();
     a.settings.setWindowSize(w, h);
   });
+  docSession.allowClose = false;
   win.on('close', (event) => {
-    if (!a.documents.dirty) return;
-    const choice = dialog.showMessageBoxSync(win, {
-      type: 'warning',
-      buttons: ['Cancel', 'Discard Changes'],
-      defaultId: 0,
-      cancelId: 0,
-      message: 'The document has unsaved changes.',
-      detail: 'Close anyway and lose them?',
+    if (docSession.allowClose || !a.documents.dirty) return;
+    event.preventDefault();
+    void a.documents.tracker.confirm('close').then((decision) => {
+      if (decision === 'proceed') {
+        docSession.allowClose = true;
+        win.close();
+      } else if (decision === 'save') {
+        // the renderer saves (Save As if never saved) and calls document:closeWindow if it did
+        a.publish('document:saveRequest', { then: 'close' });
+      } else {
+        docSession.quitAfterClose = false;
+      }
     });
-    if (choice === 0) event.preventDefault();
   });
   win.webContents.on('did-finish-load', () => openQueue.ready((file) => a.publish('document:openRequest', { path: file })));
   win.webContents.on('did-start-loading', () => openQueue.notReady());
   win.on('closed', () => {
     openQueue.notReady();
     a.window = null;
+    // the document went with the window (saved, or the user said Don't Save)
+    void a.documents.setDirty(false);
+    if (docSession.quitAfterClose) app.quit();
   });
   return win;
 }
@@ -136,7 +211,9 @@ function setupIpc(a: App): void {
   router
     .handleAll(engineHandlers(a.engine))
     .handleAll(documentHandlers(a.documents))
-    .handleAll(settingsHandlers(a.settings))
+    .handleAll(documentSessionHandlers(a.documents))
+    .handleAll(settingsHandlers(applyingRuntimeSettings(a.settings, a.engine, optimizedModelCacheDir())))
+    .handleAll(modelHandlers(a.models))
     .handle('frames:connect', (_request, sender) => {
       const wc = webContents(a);
       if (wc && wc.id === sender.id) connectFramePort(wc, a.forwarder);
@@ -194,23 +271,32 @@ function main(): void {
   });
   app.setName(APP_NAME);
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     const settings = setupSettings();
     const engine = setupEngine(settings);
     const a: App = {
       window: null,
       settings,
       engine,
+      models: null as unknown as ModelService,
       forwarder: new FrameForwarder(engine),
       documents: null as unknown as FileDocumentService,
       publish: createEventPublisher(webContentsSender(() => webContents(a))),
       openQueue,
     };
     a.documents = setupDocuments(a);
+    a.models = await setupModels(a);
+    const recoverable = await docSession.recovery?.start().catch((e: unknown) => {
+      console.error('[recovery]', e);
+      return [];
+    });
+    if (recoverable?.length) console.log(`[recovery] ${recoverable.length} autosaved document(s) from a crash`);
     setupIpc(a);
     setupMenu(a);
     setupFileOpen(a);
     setupWindow(a);
+    const pruned = new RecentFiles(settings).list().message;
+    if (pruned) a.window?.webContents.once('did-finish-load', () => a.publish('document:notice', { level: 'info', message: pruned }));
 
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) setupWindow(a);
@@ -222,9 +308,25 @@ function main(): void {
     app.on('before-quit', (event) => {
       if (quitting) return;
       event.preventDefault();
+      const w = a.window;
+      if (w && !w.isDestroyed() && a.documents.dirty && !docSession.allowClose) {
+        // the window asks first; its 'closed' quits again, a Cancel keeps everything running
+        docSession.quitAfterClose = true;
+        w.close();
+        return;
+      }
       quitting = true;
       a.forwarder.close();
-      void a.engine.close().finally(() => app.quit());
+      a.models.pauseAll();
+      // a clean exit: no autosave left, and the marker that says so for the next start
+      const cleanExit = async () => {
+        await docSession.autosave?.close();
+        await docSession.recovery?.finish();
+      };
+      void cleanExit()
+        .catch((e: unknown) => console.error('[autosave]', e))
+        .then(() => a.engine.close())
+        .finally(() => app.quit());
     });
   });
 }

@@ -1,8 +1,9 @@
 /**
  * Save / open / export as the IPC handlers see them (the DocumentService interface in
- * main/ipc/document-handlers.ts), over main/documents and three small edges injected by
- * main/index.ts: file dialogs, the settings store (recent list), and the engine's newest
- * frame. No electron import, so it runs in tests with fake dialogs and real files.
+ * main/ipc/document-handlers.ts), over main/documents and small edges injected by
+ * main/index.ts: file dialogs, the settings store (recent list), the engine's newest frame,
+ * the unsaved-changes question, autosave and crash recovery. No electron import, so it runs
+ * in tests with fake dialogs and real files.
  */
 import * as path from 'node:path';
 import {
@@ -12,10 +13,20 @@ import {
   type PaletteDocument,
 } from '../../shared/document';
 import { PaletteError } from '../../shared/errors';
-import type { OpenedDocument, PaletteDocumentWire, RecentEntry } from '../../shared/ipc/channels';
+import type {
+  OpenedDocument,
+  PaletteDocumentWire,
+  RecentEntry,
+  RecoverableAutosave,
+  UnsavedDecisionWire,
+} from '../../shared/ipc/channels';
 import { importDemoFile, readPaletteDetailed, writePalette, writePngExport, writePsdExport } from '../documents';
 import type { DocumentService } from '../ipc/document-handlers';
 import type { SettingsStore } from './settings-store';
+import type { Autosaver } from './autosave';
+import type { Recovery } from './autosave-recovery';
+import { DirtyTracker, type UnsavedAction } from './dirty';
+import { RecentFiles } from './recent';
 
 export interface FileDialogs {
   /** .palette (or demo .json) to open; null when cancelled */
@@ -31,11 +42,19 @@ export interface NewestFrame {
 
 export interface DocumentServiceDeps {
   dialogs: FileDialogs;
-  settings: Pick<SettingsStore, 'get' | 'addRecent' | 'recent'>;
+  settings: Pick<SettingsStore, 'get' | 'addRecent' | 'recent'> & Partial<Pick<SettingsStore, 'removeRecent'>>;
   /** the engine's newest frame (EngineHost.latestFrame) */
   newestFrame: () => NewestFrame | null;
   /** the document's dirty state changed (window title, close prompt) */
   onDirtyChange?: (dirty: boolean, file: string | null) => void;
+  /** saved/unsaved state and the Save / Don't Save / Cancel question (default: never asks) */
+  tracker?: DirtyTracker;
+  autosave?: Autosaver;
+  recovery?: Recovery;
+  /** closes the window once the save a close prompt asked for is done */
+  closeWindow?: () => void;
+  /** does this file exist (recent list pruning); default: the file system */
+  exists?: (file: string) => boolean;
 }
 
 const EXT = { palette: '.palette', png: '.png', psd: '.psd' } as const;
@@ -52,16 +71,26 @@ function asDocument(wire: PaletteDocumentWire): PaletteDocument {
 export class FileDocumentService implements DocumentService {
   /** the file the current document was opened from or last saved to */
   currentPath: string | null = null;
-  dirty = false;
+  readonly tracker: DirtyTracker;
+  private readonly recentFiles: RecentFiles | null;
 
-  constructor(private readonly deps: DocumentServiceDeps) {}
+  constructor(private readonly deps: DocumentServiceDeps) {
+    this.tracker = deps.tracker ?? new DirtyTracker(async () => 'discard');
+    const { settings } = deps;
+    this.recentFiles = settings.removeRecent
+      ? new RecentFiles({ recent: () => settings.recent(), removeRecent: (f) => settings.removeRecent!(f) }, deps.exists)
+      : null;
+  }
+
+  get dirty(): boolean {
+    return this.tracker.dirty;
+  }
 
   async create(canvas?: Partial<CanvasSize>): Promise<PaletteDocumentWire> {
     const size = { width: canvas?.width ?? 512, height: canvas?.height ?? 512 };
     const lastModelId = this.deps.settings.get().lastModelId;
     const doc = createPaletteDocument({ canvas: size, ...(lastModelId ? { modelId: lastModelId } : {}) });
-    this.currentPath = null;
-    this.setDirty(false);
+    await this.replaceDocument(null, false);
     return doc;
   }
 
@@ -70,20 +99,62 @@ export class FileDocumentService implements DocumentService {
     if (!chosen) return null;
     const notes: string[] = [];
     let document: PaletteDocument;
+    let documentPath: string | null;
+    // everything is read and checked before the current document is let go
     if (path.extname(chosen).toLowerCase() === '.json') {
       const imported = await importDemoFile(chosen);
       document = imported.document;
       notes.push(...imported.notices);
-      this.currentPath = null; // an import is saved as a new .palette
+      documentPath = null; // an import is saved as a new .palette
     } else {
+      this.recentFiles?.checkOpen(chosen);
       const decoded = await readPaletteDetailed(chosen);
       document = decoded.document;
       if (decoded.fromVersion !== 1) notes.push(`Converted from format version ${decoded.fromVersion}; saving writes the current version.`);
-      this.currentPath = chosen;
+      documentPath = chosen;
       this.deps.settings.addRecent(chosen);
     }
-    this.setDirty(false);
-    return { path: chosen, document, mergedImage: null, notes };
+    // an import exists nowhere as a .palette yet: unsaved work from the start
+    const dirty = documentPath === null;
+    await this.replaceDocument(documentPath, dirty);
+    return { path: chosen, document, mergedImage: null, notes, documentPath, dirty };
+  }
+
+  /** Save / Don't Save / Cancel before `action` replaces an unsaved document. */
+  confirmUnsaved(action: UnsavedAction): Promise<UnsavedDecisionWire> {
+    return this.tracker.confirm(action);
+  }
+
+  /** the renderer's answer to an autosave request */
+  async autosave(wire: PaletteDocumentWire): Promise<void> {
+    await this.deps.autosave?.write(asDocument(wire));
+  }
+
+  recoverable(): RecoverableAutosave[] {
+    return this.deps.recovery?.list() ?? [];
+  }
+
+  async restoreAutosave(id: string): Promise<OpenedDocument> {
+    if (!this.deps.recovery) throw new PaletteError('E_AUTOSAVE_NOT_FOUND', 'there is no autosaved document to recover');
+    const restored = await this.deps.recovery.restore(id);
+    await this.replaceDocument(restored.originalPath, true, restored.id);
+    const when = new Date(restored.savedAt).toLocaleString();
+    return {
+      path: restored.originalPath ?? 'Untitled',
+      document: restored.document,
+      mergedImage: null,
+      notes: [`Restored the autosave of ${restored.originalPath ? path.basename(restored.originalPath) : 'Untitled'} from ${when}: save to keep it.`],
+      documentPath: restored.originalPath,
+      dirty: true,
+    };
+  }
+
+  async discardAutosave(id: string): Promise<void> {
+    await this.deps.recovery?.discard(id);
+  }
+
+  closeWindow(): void {
+    this.deps.closeWindow?.();
   }
 
   async save(wire: PaletteDocumentWire, options: { saveAs: boolean }): Promise<{ path: string } | null> {
@@ -98,7 +169,7 @@ export class FileDocumentService implements DocumentService {
     await writePalette(target, doc, frame ? { rendered: frame.pixels } : {});
     this.currentPath = target;
     this.deps.settings.addRecent(target);
-    this.setDirty(false);
+    await this.setDirty(false); // also drops the autosave: the saved file is the truth now
     return { path: target };
   }
 
@@ -113,13 +184,23 @@ export class FileDocumentService implements DocumentService {
     return { path: target };
   }
 
+  /** the recent list with files that no longer exist pruned */
   recent(): RecentEntry[] {
-    return this.deps.settings.recent();
+    return this.recentFiles ? this.recentFiles.list().entries : this.deps.settings.recent();
   }
 
-  setDirty(dirty: boolean): void {
-    this.dirty = dirty;
+  /** resolves once the autosave has caught up (started, or removed for a clean document) */
+  setDirty(dirty: boolean): Promise<void> {
+    this.tracker.set(dirty, this.currentPath);
     this.deps.onDirtyChange?.(dirty, this.currentPath);
+    return this.deps.autosave?.update(dirty, this.currentPath).catch((e: unknown) => console.error('[autosave]', e)) ?? Promise.resolve();
+  }
+
+  /** a new current document: the old one's autosave goes (it was saved or the user let it go) */
+  private async replaceDocument(file: string | null, dirty: boolean, autosaveId: string | null = null): Promise<void> {
+    await this.deps.autosave?.replaceDocument(autosaveId);
+    this.currentPath = file;
+    await this.setDirty(dirty);
   }
 
   /** the newest frame if it is at the document's canvas size */

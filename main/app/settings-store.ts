@@ -26,6 +26,7 @@ export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({
   recent: [],
   executionProvider: 'auto',
   engineThreads: 0,
+  autosaveSeconds: 30,
 });
 
 export function memoryBackend(initial: Record<string, unknown> = {}): KeyValueBackend {

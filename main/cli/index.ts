@@ -10,17 +10,24 @@ import { schedulerConfigFromJson, createStreamSchedule } from '../engine/schedul
 import { isProviderName, type ProviderName } from '../engine/runtime';
 import { parseCommandArgs, parseSteps } from './args';
 import { renderCommand, exportCommand } from './render';
+import { modelsCommand, type ModelsCommandOptions } from './models';
 
 export const USAGE = `usage: palette <command> [options]
 
 commands:
   render FILE.palette --out OUT.png [--model DIR] [--seed N] [--steps 0,4,12,25,37]
          [--mask-type continuous|semi-continuous|discrete] [--guidance none|full --scale G]
-         [--noise fixed|fresh] [--threads N] [--provider NAME] [--json]
+         [--noise fixed|fresh] [--threads N] [--provider NAME] [--cache-dir DIR] [--json]
   export FILE.palette [--png OUT.png] [--psd OUT.psd] [--model DIR] [--seed N] ...render options
   tokenize [--model DIR] "text"       77 token ids as JSON
-  inspect [--model DIR]               the model's components, inputs and outputs as JSON
+  inspect [--model DIR] [--provider NAME] [--cache-dir DIR]
+                                      the model's components, inputs and outputs, the provider
+                                      running each component and the ones skipped (with why), as JSON
   schedule [--steps LIST] [--model DIR]  timesteps, alphas_cumprod, c_skip, c_out, noise levels
+  models list [--data DIR] [--json]   installed models (built-in, downloaded, added folders)
+  models download OWNER/NAME [--revision R] [--token hf_…] [--endpoint URL] [--data DIR]
+  models add DIR [--data DIR]         remember a model folder elsewhere on disk
+  models remove ID [--data DIR]       delete a download / forget an added folder
 `;
 
 export interface Io {
@@ -33,7 +40,12 @@ const defaultIo: Io = {
   err: (s) => process.stderr.write(s),
 };
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+/** Test hooks (a disk quota, quick retries); the command line never sets them. */
+export interface MainOptions {
+  models?: ModelsCommandOptions;
+}
+
+export async function main(argv: string[], io: Io = defaultIo, options: MainOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -47,6 +59,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await inspectCommand(rest, io);
       case 'schedule':
         return scheduleCommand(rest, io);
+      case 'models':
+        return await modelsCommand(rest, io, options.models);
       case undefined:
       case 'help':
       case '--help':
@@ -76,6 +90,18 @@ export function resolveModelDir(value: string | undefined): string {
   return dir;
 }
 
+/** --cache-dir: the optimized-model cache (created when missing; its parent must exist). */
+export function checkedCacheDir(value: string): string {
+  const dir = path.resolve(value);
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new PaletteError('E_USAGE', `--cache-dir ${value} is not a folder`);
+    return dir;
+  }
+  if (!fs.existsSync(path.dirname(dir))) throw new PaletteError('E_OUTPUT_DIR', `--cache-dir ${value}: folder ${path.dirname(dir)} does not exist`);
+  fs.mkdirSync(dir);
+  return dir;
+}
+
 export function parseProviders(value: string | undefined): ProviderName[] | undefined {
   if (value === undefined) return undefined;
   const names = value.split(',').map((s) => s.trim());
@@ -97,9 +123,13 @@ async function tokenizeCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function inspectCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseCommandArgs('inspect', args, { model: { type: 'string' }, provider: { type: 'string' } }, 0);
+  const { values } = parseCommandArgs('inspect', args, { model: { type: 'string' }, provider: { type: 'string' }, 'cache-dir': { type: 'string' } }, 0);
   const dir = resolveModelDir(values.model as string | undefined);
-  const info = await inspectModel(dir, { providers: parseProviders(values.provider as string | undefined) });
+  const cacheDir = values['cache-dir'] as string | undefined;
+  const info = await inspectModel(dir, {
+    providers: parseProviders(values.provider as string | undefined),
+    ...(cacheDir !== undefined ? { optimizedModelCacheDir: checkedCacheDir(cacheDir) } : {}),
+  });
   io.out(`${JSON.stringify(info, null, 2)}\n`);
   return 0;
 }

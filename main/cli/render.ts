@@ -8,7 +8,7 @@ import { loadPipeline } from '../engine/pipeline';
 import type { EngineFrame, EngineSettings } from '../engine/pipeline-api';
 import { DEFAULT_MODEL_ID, engineFieldsOf } from '../../shared/document';
 import { parseChoice, parseCommandArgs, parseIntegerOption, parseNumberOption, parseSteps } from './args';
-import { parseProviders, resolveModelDir, type Io } from './index';
+import { checkedCacheDir, parseProviders, resolveModelDir, type Io } from './index';
 
 const RENDER_OPTIONS = {
   model: { type: 'string' },
@@ -20,6 +20,7 @@ const RENDER_OPTIONS = {
   noise: { type: 'string' },
   threads: { type: 'string' },
   provider: { type: 'string' },
+  'cache-dir': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -30,6 +31,8 @@ interface RenderRequest {
   settings: Partial<EngineSettings>;
   threads?: number;
   providers?: ReturnType<typeof parseProviders>;
+  /** optimized-model cache: the second render with the same folder skips graph optimization */
+  cacheDir?: string;
   json: boolean;
 }
 
@@ -55,6 +58,7 @@ function parseRenderRequest(command: string, values: Record<string, unknown>, po
     settings,
     threads: parseIntegerOption('threads', values.threads as string | undefined, 1, 256),
     providers: parseProviders(values.provider as string | undefined),
+    cacheDir: values['cache-dir'] === undefined ? undefined : checkedCacheDir(values['cache-dir'] as string),
     json: values.json === true,
   };
 }
@@ -84,7 +88,7 @@ async function renderDocument(req: RenderRequest, io: Io): Promise<Rendered> {
   const { width, height } = doc.canvas;
   const pipeline = await loadPipeline(req.modelDir, {
     width, height, seed: doc.seed, settings: doc.settings,
-    providers: req.providers, intraOpNumThreads: req.threads,
+    providers: req.providers, intraOpNumThreads: req.threads, optimizedModelCacheDir: req.cacheDir,
   });
   try {
     if (doc.modelId !== DEFAULT_MODEL_ID && path.basename(req.modelDir) !== doc.modelId && !req.json) {

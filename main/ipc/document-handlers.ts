@@ -6,6 +6,8 @@ import type {
   OpenedDocument,
   PaletteDocumentWire,
   RecentEntry,
+  RecoverableAutosave,
+  UnsavedDecisionWire,
 } from '../../shared/ipc/channels';
 import type { InvokeHandlers } from './router';
 
@@ -18,6 +20,16 @@ export interface DocumentService {
   exportImage(document: PaletteDocumentWire, kind: 'png' | 'psd'): Promise<{ path: string } | null>;
   recent(): RecentEntry[] | Promise<RecentEntry[]>;
   setDirty(dirty: boolean): void;
+}
+
+/** Unsaved work: the prompt before it is replaced, autosave, and recovery after a crash. */
+export interface DocumentSessionService {
+  confirmUnsaved(action: 'new' | 'open' | 'openRecent' | 'restore'): Promise<UnsavedDecisionWire>;
+  autosave(document: PaletteDocumentWire): Promise<void>;
+  recoverable(): RecoverableAutosave[];
+  restoreAutosave(id: string): Promise<OpenedDocument>;
+  discardAutosave(id: string): Promise<void>;
+  closeWindow(): void;
 }
 
 export interface SettingsService {
@@ -35,6 +47,17 @@ export function documentHandlers(documents: DocumentService): InvokeHandlers {
     'document:exportPsd': ({ document }) => documents.exportImage(document, 'psd'),
     'document:recent': () => documents.recent(),
     'document:setDirty': ({ dirty }) => documents.setDirty(dirty),
+  };
+}
+
+export function documentSessionHandlers(session: DocumentSessionService): InvokeHandlers {
+  return {
+    'document:confirmUnsaved': ({ action }) => session.confirmUnsaved(action),
+    'document:autosave': ({ document }) => session.autosave(document),
+    'document:recoverable': () => session.recoverable(),
+    'document:restoreAutosave': ({ id }) => session.restoreAutosave(id),
+    'document:discardAutosave': ({ id }) => session.discardAutosave(id),
+    'document:closeWindow': () => session.closeWindow(),
   };
 }
 

@@ -11,12 +11,16 @@ import { BrushesPanel } from './panels/BrushesPanel';
 import { BackgroundPanel } from './panels/BackgroundPanel';
 import { GlobalPanel } from './panels/GlobalPanel';
 import { Toasts } from './panels/Toasts';
+import { DocumentTitle } from './panels/DocumentTitle';
+import { RecoveryPrompt } from './panels/RecoveryPrompt';
+import { installDocumentSession } from './document-session';
 
 export function App({ editor }: { editor: Editor }) {
   useEffect(() => {
     const stopShortcuts = installShortcuts(editor);
     const offMenu = editor.api.events.on('menu:command', (c) => void runCommand(editor, c));
     const offOpen = editor.api.events.on('document:openRequest', ({ path }) => void openDocument(editor, path));
+    const stopDocumentSession = installDocumentSession(editor);
     let stopEngine: (() => void) | null = null;
     let stopped = false;
     void startEditor(editor).then((stop) => {
@@ -28,6 +32,7 @@ export function App({ editor }: { editor: Editor }) {
       stopShortcuts();
       offMenu();
       offOpen();
+      stopDocumentSession();
       stopEngine?.();
     };
   }, [editor]);
@@ -35,6 +40,7 @@ export function App({ editor }: { editor: Editor }) {
   return (
     <EditorContext.Provider value={editor}>
       <div className="app" data-testid="app">
+        <DocumentTitle />
         <Toolbar />
         <main className="workspace">
           <div className="views">
@@ -47,6 +53,7 @@ export function App({ editor }: { editor: Editor }) {
             <GlobalPanel />
           </aside>
         </main>
+        <RecoveryPrompt />
         <Toasts />
       </div>
     </EditorContext.Provider>

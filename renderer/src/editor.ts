@@ -65,7 +65,7 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
     if (!e.state.layers.some((l) => l.id === sel)) {
       ui.set({ selectedLayerId: e.state.layers[e.state.layers.length - 1]?.id ?? null });
     }
-    if (e.cause !== 'reset') void api.document.setDirty({ dirty: true }).catch(() => undefined);
+    // the unsaved state goes to main from document-file.ts (by content, so undo back to the saved state is clean)
   });
   return editor;
 }

@@ -52,6 +52,17 @@ export const invokeChannels = {
   'document:recent': invoke(none, z.array(p.recentEntry)),
   /** main asks before closing a dirty document */
   'document:setDirty': invoke(z.object({ dirty: z.boolean() }), z.void()),
+  /** before New/Open/Open Recent/Restore: main asks Save / Don't Save / Cancel if the document is unsaved */
+  'document:confirmUnsaved': invoke(z.object({ action: p.unsavedAction }), p.unsavedDecision),
+  /** the renderer's answer to document:autosaveRequest */
+  'document:autosave': invoke(z.object({ document: p.paletteDocument }), z.void()),
+  /** autosaves a crash left behind (empty after a clean exit) */
+  'document:recoverable': invoke(none, z.array(p.recoverableAutosave)),
+  /** opens an autosave as an unsaved document tied to its original file */
+  'document:restoreAutosave': invoke(z.object({ id: p.recoverableAutosave.shape.id }), p.openedDocument),
+  'document:discardAutosave': invoke(z.object({ id: p.recoverableAutosave.shape.id }), z.void()),
+  /** closes the window after the save a close prompt asked for (document:saveRequest) */
+  'document:closeWindow': invoke(none, z.void()),
 
   // ------------------------------------------------------------ settings
   'settings:get': invoke(none, p.appSettings),
@@ -86,6 +97,11 @@ export const eventChannels = {
   'menu:command': p.menuCommandEvent,
   /** a .palette was opened from the command line or the OS: the renderer decides (dirty check) */
   'document:openRequest': z.object({ path: z.string() }),
+  /** main wants the document for an autosave: answer with document:autosave */
+  'document:autosaveRequest': z.object({}),
+  /** the user chose Save in the close prompt: save, then document:closeWindow if it saved */
+  'document:saveRequest': z.object({ then: z.literal('close') }),
+  'document:notice': p.documentNotice,
   'models:downloadProgress': p.downloadProgress,
 } as const;
 
@@ -158,6 +174,8 @@ export type AppSettings = z.output<typeof p.appSettings>;
 export type AppSettingsPatch = z.output<typeof p.appSettingsPatch>;
 export type MenuCommand = z.output<typeof p.menuCommand>;
 export type MenuCommandEvent = z.output<typeof p.menuCommandEvent>;
+export type UnsavedDecisionWire = z.output<typeof p.unsavedDecision>;
+export type RecoverableAutosave = z.output<typeof p.recoverableAutosave>;
 export type InstalledModelWire = z.output<typeof p.installedModel>;
 export type DownloadProgressWire = z.output<typeof p.downloadProgress>;
 export type ModelsOverview = z.output<typeof p.modelsOverview>;

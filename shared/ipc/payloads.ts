@@ -163,7 +163,27 @@ export const openedDocument = z.object({
   mergedImage: rgbaPixels.nullable(),
   /** one-line notes for the user, e.g. "imported JSON has no masks" */
   notes: z.array(z.string()),
+  /** where Save writes: the opened file, a restored autosave's original file, null for an import (Save asks) */
+  documentPath: z.string().nullable().optional(),
+  /** opened with unsaved changes (a restored autosave, an import not yet saved as .palette) */
+  dirty: z.boolean().optional(),
 });
+
+/** What would replace the current document (closing the window asks in main itself). */
+export const unsavedAction = z.enum(['new', 'open', 'openRecent', 'restore']);
+/** proceed: nothing to lose or the user said Don't Save; save: save first, go on if it saved; cancel: stay */
+export const unsavedDecision = z.enum(['proceed', 'save', 'cancel']);
+
+/** An autosave a crash left behind, offered for recovery. */
+export const recoverableAutosave = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  originalPath: z.string().nullable(),
+  name: z.string(),
+  savedAt: z.number(),
+});
+
+/** A message about documents from main (e.g. recent files that moved). */
+export const documentNotice = z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() });
 
 export const filePath = z.string().min(1).max(4096);
 
@@ -182,6 +202,8 @@ export const appSettings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   window: z.object({ width: z.number().int().min(200), height: z.number().int().min(200) }),
   recent: z.array(recentEntry).max(20),
+  /** seconds between autosaves of an unsaved document */
+  autosaveSeconds: z.number().int().min(5).max(3600),
   /** 'auto' tries the platform's providers in order (GPU first, CPU last); a name forces that one (CPU as fallback) */
   executionProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']),
   /** onnxruntime threads inside one operator; 0 = onnxruntime's default */
@@ -231,7 +253,8 @@ export const modelDownloadRequest = z.object({
   revision: hubRevision.optional(),
   /** a Hugging Face access token (hf_…) for gated or private models; never stored */
   token: z.string().min(1).max(512).optional(),
-});
+  // strict: where to download from is main's choice (HF_ENDPOINT), never the page's
+}).strict();
 
 export const downloadProgress = z.object({
   downloadId,

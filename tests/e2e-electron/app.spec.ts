@@ -15,6 +15,15 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const REQUIRED = ['dist/main/index.js', 'dist/main/engine/worker.js', 'dist/preload/bundle.cjs', 'renderer/dist/index.html', 'models/palette-colors/model_index.json'];
 
 function electronBinary(): { path: string | null; reason: string } {
+  // electron's index.js downloads the binary when it is missing: look first, so that a machine
+  // without it (or without internet) skips at once instead of trying a download
+  const pkg = path.dirname(require.resolve('electron/package.json'));
+  const pathFile = path.join(pkg, 'path.txt');
+  if (!process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    if (!fs.existsSync(pathFile)) return { path: null, reason: `Electron binary not installed (${pathFile} is missing; run \`npx install-electron\` where the internet is reachable)` };
+    const exe = path.join(pkg, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
+    if (!fs.existsSync(exe)) return { path: null, reason: `Electron binary not installed (${exe} is missing)` };
+  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const p = require('electron') as unknown;

@@ -6,6 +6,7 @@ import { useDocument, useEditor, useUi } from '../hooks';
 import { Section, SliderField } from './fields';
 import { resampleMask, tIndexListForSteps, type NoiseMode } from '../store/document';
 import { switchModel } from '../editor';
+import { ModelsPanel } from './ModelsPanel';
 
 const CANVAS_SIDES = [256, 384, 512, 640, 768, 1024];
 
@@ -129,6 +130,7 @@ export function GlobalPanel() {
           ))}
         </select>
       </label>
+      <ModelsPanel />
       {progress || ui.status?.loading ? (
         <div className="progress" data-testid="model-progress">
           <progress max={1} value={progress?.fraction ?? undefined} />

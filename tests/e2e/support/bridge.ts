@@ -11,6 +11,7 @@
 import '@swc/core';
 import 'onnxruntime-node';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
 import { IpcRouter, type IpcSender } from '../../../main/ipc/router';
@@ -18,6 +19,15 @@ import { EngineHost } from '../../../main/engine/engine-host';
 import { decodeWire, encodeWire } from './wire';
 import { engineHandlers } from '../../../main/ipc/engine-handlers';
 import { createEventPublisher, forwardEngineEvents } from '../../../main/ipc/events';
+import { applyingRuntimeSettings, modelHandlers, ModelService } from '../../../main/ipc/model-handlers';
+import { ModelRegistry } from '../../../main/model-manager';
+import { FileDocumentService } from '../../../main/app/document-service';
+import { SettingsStore, memoryBackend } from '../../../main/app/settings-store';
+import { AutosaveFolder, Autosaver } from '../../../main/app/autosave';
+import { Recovery } from '../../../main/app/autosave-recovery';
+import { DirtyTracker, type UnsavedChoice, type UnsavedQuestion } from '../../../main/app/dirty';
+import { documentHandlers, documentSessionHandlers, settingsHandlers } from '../../../main/ipc/document-handlers';
+import type { EventChannel, EventPayload } from '../../../shared/ipc/channels';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const MODEL_DIR = path.join(REPO_ROOT, 'models', 'palette-colors');
@@ -32,10 +42,31 @@ export interface Bridge {
   calls: string[];
   /** frames handed to the page */
   framesSent: number;
+  /** main's document side, as in the app: real files, stand-in dialogs */
+  documents: FileDocumentService;
+  /** a fresh folder per test: save dialogs answer with files in it */
+  tempDir: string;
+  /** what the stand-in dialogs answer, in order (file names are relative to tempDir); empty → cancelled */
+  answers: { save: string[]; open: string[]; unsaved: UnsavedChoice[] };
+  /** the unsaved-changes questions main asked */
+  asked: UnsavedQuestion[];
+  /** document:closeWindow calls (the app would close its window) */
+  closeRequests: number;
+  /** main → renderer event, as main's publisher sends it (validated) */
+  emit<C extends EventChannel>(channel: C, payload: EventPayload<C>): void;
+  /** main's model manager over a data folder in tempDir; set `models.endpoint` to a loopback hub */
+  models: ModelService;
+  /** what the stand-in "Add a model folder" dialog answers, in order; empty → cancelled */
+  folderAnswers: string[];
   close(): Promise<void>;
 }
 
-export async function installBridge(page: Page, origin: string): Promise<Bridge> {
+export interface BridgeOptions {
+  /** runs before main's recovery check, e.g. to leave an autosave behind as a crashed session would */
+  beforeStart?: (autosaveDir: string) => Promise<void>;
+}
+
+export async function installBridge(page: Page, origin: string, options: BridgeOptions = {}): Promise<Bridge> {
   if (!fs.existsSync(BRIDGE_SCRIPT)) throw new Error(`${BRIDGE_SCRIPT} is missing: the webServer command builds it`);
   const host = new EngineHost({ models: [{ id: 'palette-colors', name: 'palette-colors (built in)', dir: MODEL_DIR }], canvas: { width: 512, height: 512 } });
   const router = new IpcRouter({
@@ -43,7 +74,52 @@ export async function installBridge(page: Page, origin: string): Promise<Bridge>
     logError: (channel, e) => console.error(`[bridge] ${channel}`, e),
   });
   let closed = false;
-  const bridge: Bridge = { host, router, calls: [], framesSent: 0, close: async () => undefined };
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'palette-e2e-'));
+  const answers: Bridge['answers'] = { save: [], open: [], unsaved: [] };
+  const asked: UnsavedQuestion[] = [];
+  const inTemp = (name: string | undefined) => (name ? path.resolve(tempDir, name) : null);
+  const settings = new SettingsStore(memoryBackend());
+  const autosaveFolder = new AutosaveFolder(path.join(tempDir, 'autosave'));
+  // a long interval: the tests that need an autosave ask for one (document:autosaveRequest)
+  const autosave = new Autosaver({ folder: autosaveFolder, intervalMs: () => 3_600_000, requestSnapshot: () => publish('document:autosaveRequest', {}) });
+  const recovery = new Recovery(autosaveFolder);
+  await options.beforeStart?.(autosaveFolder.dir);
+  await recovery.start();
+  const documents = new FileDocumentService({
+    dialogs: { chooseOpen: async () => inTemp(answers.open.shift()), chooseSave: async () => inTemp(answers.save.shift()) },
+    settings,
+    newestFrame: () => host.latestFrame(),
+    tracker: new DirtyTracker(async (q) => {
+      asked.push(q);
+      return answers.unsaved.shift() ?? 'cancel';
+    }),
+    autosave,
+    recovery,
+    closeWindow: () => void (bridge.closeRequests += 1),
+  });
+  const bridge: Bridge = {
+    host,
+    router,
+    calls: [],
+    framesSent: 0,
+    documents,
+    tempDir,
+    answers,
+    asked,
+    closeRequests: 0,
+    emit: (channel, payload) => publish(channel, payload),
+    models: new ModelService({
+      registry: new ModelRegistry({ dataDir: path.join(tempDir, 'data'), builtinDir: MODEL_DIR }),
+      engine: host,
+      publish: (channel, payload) => publish(channel, payload),
+      chooseFolder: async () => bridge.folderAnswers.shift() ?? null,
+      fallbackModelId: 'palette-colors',
+    }),
+    folderAnswers: [],
+    close: async () => undefined,
+  };
+  // as in the app: the engine offers what the model manager lists as complete
+  await bridge.models.refreshEngine();
 
   // ---- frames: newest only, one in flight until the preload acks it
   let portOpen = false;
@@ -78,7 +154,10 @@ export async function installBridge(page: Page, origin: string): Promise<Bridge>
       await page.evaluate(() => (window as unknown as { __paletteBridge: { connectFrames(): void } }).__paletteBridge.connectFrames());
       void pump();
     },
-    'document:setDirty': () => undefined,
+    ...documentHandlers(documents),
+    ...documentSessionHandlers(documents),
+    ...settingsHandlers(applyingRuntimeSettings(settings, host)),
+    ...modelHandlers(bridge.models),
   });
 
   // main's own event forwarding, validating every payload against the channel map
@@ -107,7 +186,10 @@ export async function installBridge(page: Page, origin: string): Promise<Bridge>
   bridge.close = async () => {
     closed = true;
     unsubscribe.forEach((u) => u());
+    await autosave.close();
+    bridge.models.pauseAll();
     await host.close();
+    fs.rmSync(tempDir, { recursive: true, force: true });
   };
   return bridge;
 }

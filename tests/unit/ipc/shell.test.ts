@@ -11,7 +11,6 @@ import {
 } from '../../../main/app/security';
 import { buildMenuTemplate } from '../../../main/menu';
 import { documentsInArgv, OpenRequestQueue } from '../../../main/app/file-open';
-import { findModels } from '../../../main/app/models';
 import type { MenuCommand } from '../../../shared/ipc/channels';
 
 describe('security policy', () => {
@@ -127,21 +126,5 @@ describe('opening files from the OS', () => {
     expect(got).toEqual(['/a.palette', '/b.palette', '/c.palette']);
     q.ready((f) => got.push(f));
     expect(got.at(-1)).toBe('/d.palette');
-  });
-});
-
-describe('model discovery', () => {
-  test('finds model folders (model_index.json or unet/) under the roots; the first root wins', () => {
-    const a = fs.mkdtempSync(path.join(os.tmpdir(), 'palette-models-a-'));
-    const b = fs.mkdtempSync(path.join(os.tmpdir(), 'palette-models-b-'));
-    fs.mkdirSync(path.join(a, 'palette-colors'));
-    fs.writeFileSync(path.join(a, 'palette-colors', 'model_index.json'), '{}');
-    fs.mkdirSync(path.join(b, 'palette-colors', 'unet'), { recursive: true });
-    fs.mkdirSync(path.join(b, 'sd-turbo', 'unet'), { recursive: true });
-    fs.mkdirSync(path.join(b, 'empty'));
-    expect(findModels([a, b, '/nonexistent'])).toEqual([
-      { id: 'palette-colors', name: 'Palette colors', dir: path.join(a, 'palette-colors') },
-      { id: 'sd-turbo', name: 'Sd turbo', dir: path.join(b, 'sd-turbo') },
-    ]);
   });
 });
