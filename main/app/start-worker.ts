@@ -8,8 +8,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { unpackedPath } from '../engine/models/default-model';
 
 export function resolveWorkerEntry(base: string): { file: string; argv: string[] } {
+  const unpacked = unpackedPath(base);
+  if (unpacked !== base && fs.existsSync(`${unpacked}.js`)) return { file: `${unpacked}.js`, argv: [] };
   if (fs.existsSync(`${base}.js`)) return { file: `${base}.js`, argv: [] };
   if (fs.existsSync(`${base}.ts`)) {
     // Keep @swc/core's native addon loaded by this thread too: Node 20 can crash when the only

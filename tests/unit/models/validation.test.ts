@@ -105,3 +105,13 @@ describe('inspectModel', () => {
     expect(info.components.text_encoder?.outputs.map((o) => o.name)).toEqual(['last_hidden_state', 'pooler_output']);
   });
 });
+
+describe('packaged app paths', () => {
+  test('files inside app.asar map to app.asar.unpacked (native code and workers read real files)', () => {
+    const { unpackedPath } = jest.requireActual<typeof import('../../../main/engine/models/default-model')>('../../../main/engine/models/default-model');
+    expect(unpackedPath('/opt/Semantic Palette/resources/app.asar/models/palette-colors')).toBe('/opt/Semantic Palette/resources/app.asar.unpacked/models/palette-colors');
+    expect(unpackedPath('C:\\Program Files\\SP\\resources\\app.asar\\dist\\main\\engine\\worker')).toBe('C:\\Program Files\\SP\\resources\\app.asar.unpacked\\dist\\main\\engine\\worker');
+    expect(unpackedPath('/home/me/app.asarx/models')).toBe('/home/me/app.asarx/models');
+    expect(unpackedPath('/work/main/models/palette-colors')).toBe('/work/main/models/palette-colors');
+  });
+});
