@@ -7,6 +7,7 @@ import { buildPaletteColors } from '../../../models/generator/palette-colors';
 import { writeModelFolder } from '../../../models/generator/generate';
 import { encodeModel, node, valueInfo } from '../../../models/generator/onnx-builder';
 import { PALETTE_COLORS_DIR } from '../../support/model-variants';
+import { unpackedPath } from '../../../main/engine/models/default-model';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -108,7 +109,6 @@ describe('inspectModel', () => {
 
 describe('packaged app paths', () => {
   test('files inside app.asar map to app.asar.unpacked (native code and workers read real files)', () => {
-    const { unpackedPath } = jest.requireActual<typeof import('../../../main/engine/models/default-model')>('../../../main/engine/models/default-model');
     expect(unpackedPath('/opt/Semantic Palette/resources/app.asar/models/palette-colors')).toBe('/opt/Semantic Palette/resources/app.asar.unpacked/models/palette-colors');
     expect(unpackedPath('C:\\Program Files\\SP\\resources\\app.asar\\dist\\main\\engine\\worker')).toBe('C:\\Program Files\\SP\\resources\\app.asar.unpacked\\dist\\main\\engine\\worker');
     expect(unpackedPath('/home/me/app.asarx/models')).toBe('/home/me/app.asarx/models');
