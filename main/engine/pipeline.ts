@@ -6,7 +6,6 @@
 import { PaletteError } from '../../shared/errors';
 import { loadModelFolder, defaultModelDir, type LoadModelOptions, type PaletteModel } from './models';
 import type { EngineBackground, EngineFrame, EngineLayer, EngineSettings, PalettePipelineApi } from './pipeline-api';
-import { schedulerConfigFromJson } from './schedule';
 import { StreamBatch, type StreamLayer, type StreamSettings } from './stream';
 import type { TextEmbedding, VaeRunner } from './types';
 import { imageToRgba, rgbaToImage, whiteImage } from './image';
@@ -63,7 +62,7 @@ export class PalettePipeline implements PalettePipelineApi {
       height: 8, width: 8, // replaced by setCanvas() before any use
       nativeLatentSize: model.nativeLatentSize,
       unet: model.unet,
-      scheduler: schedulerConfigFromJson(model.scheduler.raw),
+      scheduler: model.scheduler,
       settings,
       seed: options.seed ?? 0,
     });

@@ -10,9 +10,7 @@ export {
   type ComponentName,
   type LoadModelOptions,
   type PaletteModel,
-  type SchedulerConfig,
   loadModelFolder,
-  parseSchedulerConfig,
 } from './model-folder';
 export { type ComponentMeta, type FolderMeta, type DerivedShapes, validateFolderMeta } from './validate';
 export { type ComponentInspection, type ModelInspection, describeModel, inspectModel } from './inspect';

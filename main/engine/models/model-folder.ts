@@ -13,6 +13,7 @@ import { ClipTokenizer } from './tokenizer';
 import { OnnxUNet } from './unet';
 import { OnnxVae } from './vae';
 import { type FolderMeta, validateFolderMeta } from './validate';
+import { SD15_SCHEDULER, schedulerConfigFromJson, type SchedulerConfig } from '../schedule';
 
 export const COMPONENTS = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'] as const;
 export const TINY_DECODER = 'vae_decoder_tiny';
@@ -20,18 +21,6 @@ export type ComponentName = (typeof COMPONENTS)[number] | typeof TINY_DECODER;
 
 export const SD15_SCALING_FACTOR = 0.18215;
 const DEFAULT_LATENT_SIZE = 64;
-
-/** The scheduler numbers the engine needs (diffusers names in comments). */
-export interface SchedulerConfig {
-  readonly betaStart: number; // beta_start
-  readonly betaEnd: number; // beta_end
-  readonly betaSchedule: string; // beta_schedule
-  readonly numTrainTimesteps: number; // num_train_timesteps
-  readonly trainedBetas: readonly number[] | null; // trained_betas
-  readonly originalInferenceSteps: number; // original_inference_steps
-  readonly timestepScaling: number; // timestep_scaling
-  readonly raw: Readonly<Record<string, unknown>>;
-}
 
 export interface LoadModelOptions extends RuntimeOptions {
   /** load vae_decoder_tiny/ when present (default true) */
@@ -76,18 +65,14 @@ function readJsonIfPresent(file: string, label: string, problems: string[]): Jso
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function parseSchedulerConfig(raw: Json = {}): SchedulerConfig {
-  const betas = Array.isArray(raw.trained_betas) && raw.trained_betas.every((b) => typeof b === 'number') ? (raw.trained_betas as number[]) : null;
-  return {
-    betaStart: num(raw.beta_start) ?? 0.00085,
-    betaEnd: num(raw.beta_end) ?? 0.012,
-    betaSchedule: typeof raw.beta_schedule === 'string' ? raw.beta_schedule : 'scaled_linear',
-    numTrainTimesteps: num(raw.num_train_timesteps) ?? 1000,
-    trainedBetas: betas,
-    originalInferenceSteps: num(raw.original_inference_steps) ?? 50,
-    timestepScaling: num(raw.timestep_scaling) ?? 10,
-    raw,
-  };
+/** The scheduler config as the schedule reads it; a bad value is one more problem of the folder. */
+function readSchedulerConfig(raw: Json | undefined, problems: string[]): SchedulerConfig {
+  try {
+    return schedulerConfigFromJson(raw ?? {});
+  } catch (e) {
+    problems.push(`scheduler/scheduler_config.json: ${(e as Error).message.replace(/^scheduler config: /, '')}`);
+    return SD15_SCHEDULER;
+  }
 }
 
 /** Loads and validates a model folder. E_MODEL_NOT_FOUND / E_MODEL_INVALID (all problems). */
@@ -104,7 +89,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   const modelIndex = readJsonIfPresent(path.join(root, 'model_index.json'), 'model_index.json', problems) ?? {};
   const config = (c: string): Json => readJsonIfPresent(path.join(root, c, 'config.json'), `${c}/config.json`, problems) ?? {};
   const configs = { text_encoder: config('text_encoder'), unet: config('unet'), vae_decoder: config('vae_decoder'), vae_encoder: config('vae_encoder') };
-  const scheduler = parseSchedulerConfig(readJsonIfPresent(path.join(root, 'scheduler/scheduler_config.json'), 'scheduler/scheduler_config.json', problems));
+  const scheduler = readSchedulerConfig(readJsonIfPresent(path.join(root, 'scheduler/scheduler_config.json'), 'scheduler/scheduler_config.json', problems), problems);
 
   let tokenizer: ClipTokenizer | undefined;
   if (!has('tokenizer')) problems.push('tokenizer/: folder is missing');

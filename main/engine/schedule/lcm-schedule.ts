@@ -15,6 +15,10 @@ export interface SchedulerConfig {
   originalInferenceSteps: number;
   /** how many LCM timesteps `tIndexList` indexes into (`num_inference_steps`) */
   numInferenceSteps: number;
+  /** explicit betas (`trained_betas`), used instead of the schedule when given */
+  trainedBetas: readonly number[] | null;
+  /** LCM boundary-condition scaling (`timestep_scaling`, 10 for LCM) */
+  timestepScaling: number;
 }
 
 export const SD15_SCHEDULER: Readonly<SchedulerConfig> = Object.freeze({
@@ -24,12 +28,13 @@ export const SD15_SCHEDULER: Readonly<SchedulerConfig> = Object.freeze({
   numTrainTimesteps: 1000,
   originalInferenceSteps: 50,
   numInferenceSteps: 50,
+  trainedBetas: null,
+  timestepScaling: 10,
 });
 
 export const DEFAULT_T_INDEX_LIST: readonly number[] = Object.freeze([0, 4, 12, 25, 37]);
 
 const SIGMA_DATA = 0.5;
-const TIMESTEP_SCALING = 10;
 
 /**
  * Reads the fields we use from a diffusers scheduler config (snake_case JSON); anything
@@ -48,17 +53,25 @@ export function schedulerConfigFromJson(json: Record<string, unknown>): Schedule
   if (schedule !== 'scaled_linear' && schedule !== 'linear') {
     throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: beta_schedule ${JSON.stringify(schedule)} is not supported (use scaled_linear or linear)`);
   }
+  const trained = json['trained_betas'];
+  if (trained !== undefined && trained !== null && !(Array.isArray(trained) && trained.every((b) => typeof b === 'number' && b > 0 && b < 1))) {
+    throw new PaletteError('E_BAD_SCHEDULER_CONFIG', 'scheduler config: trained_betas must be a list of numbers in (0, 1) or null');
+  }
+  const trainedBetas = Array.isArray(trained) ? (trained as number[]) : null;
   return {
     betaStart: num('beta_start', SD15_SCHEDULER.betaStart),
     betaEnd: num('beta_end', SD15_SCHEDULER.betaEnd),
     betaSchedule: schedule,
-    numTrainTimesteps: num('num_train_timesteps', SD15_SCHEDULER.numTrainTimesteps),
+    numTrainTimesteps: trainedBetas ? trainedBetas.length : num('num_train_timesteps', SD15_SCHEDULER.numTrainTimesteps),
     originalInferenceSteps: num('original_inference_steps', SD15_SCHEDULER.originalInferenceSteps),
     numInferenceSteps: SD15_SCHEDULER.numInferenceSteps,
+    trainedBetas,
+    timestepScaling: num('timestep_scaling', SD15_SCHEDULER.timestepScaling),
   };
 }
 
 export function computeBetas(config: SchedulerConfig): Float64Array {
+  if (config.trainedBetas) return Float64Array.from(config.trainedBetas);
   const n = config.numTrainTimesteps;
   const betas = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -96,8 +109,8 @@ export function lcmTimesteps(config: SchedulerConfig): number[] {
 }
 
 /** LCM boundary condition scalings at integer timestep t. */
-export function boundaryScalings(t: number): { cSkip: number; cOut: number } {
-  const s = t * TIMESTEP_SCALING;
+export function boundaryScalings(t: number, timestepScaling = SD15_SCHEDULER.timestepScaling): { cSkip: number; cOut: number } {
+  const s = t * timestepScaling;
   const sd2 = SIGMA_DATA * SIGMA_DATA;
   return { cSkip: sd2 / (s * s + sd2), cOut: s / Math.sqrt(s * s + sd2) };
 }
@@ -145,7 +158,7 @@ export function createStreamSchedule(
     alphaCumprod[k] = ac;
     sqrtAc[k] = Math.sqrt(ac);
     sqrt1mAc[k] = Math.sqrt(1 - ac);
-    const b = boundaryScalings(timesteps[k]);
+    const b = boundaryScalings(timesteps[k], config.timestepScaling);
     cSkip[k] = b.cSkip;
     cOut[k] = b.cOut;
     noiseLevels[k] = sqrt1mAc[k];

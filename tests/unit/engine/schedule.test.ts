@@ -54,6 +54,18 @@ describe('LCM schedule (SD 1.5)', () => {
     expect(() => schedulerConfigFromJson({ beta_schedule: 'squaredcos_cap_v2' })).toThrow(/beta_schedule/);
   });
 
+  test('trained_betas replace the schedule; timestep_scaling sets the LCM boundary scalings', () => {
+    const betas = Array.from({ length: 1000 }, (_, i) => 0.0001 + i * 0.00002);
+    const cfg = schedulerConfigFromJson({ trained_betas: betas, timestep_scaling: 5 });
+    expect(Array.from(computeBetas(cfg))).toEqual(betas);
+    const s = createStreamSchedule([0], cfg);
+    const ac = betas.reduce((p, b) => p * (1 - b), 1);
+    expect(s.alphaCumprod[0]).toBeCloseTo(ac, 12);
+    // c_skip = σ²/((t·scaling)² + σ²) with σ = 0.5 at t = 999, scaling 5
+    expect(s.cSkip[0]).toBeCloseTo(0.25 / ((999 * 5) ** 2 + 0.25), 18);
+    expect(() => schedulerConfigFromJson({ trained_betas: [0.1, 'x'] })).toThrow(/trained_betas/);
+  });
+
   test('bad step indices are rejected with the index named', () => {
     expect(() => createStreamSchedule([0, 50])).toThrow(/index 50 is outside 0..49/);
     expect(() => createStreamSchedule([])).toThrow(/empty/);
