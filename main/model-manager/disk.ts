@@ -1,6 +1,7 @@
 /** Disk questions the model manager asks: how much room is left, how big a folder is. */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+export { formatBytes } from '../../shared/format';
 
 /** Bytes a new file may still take under `dir` (as an unprivileged user). */
 export type FreeSpaceCheck = (dir: string) => Promise<number>;
@@ -46,13 +47,3 @@ export async function fileSize(file: string): Promise<number> {
   }
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}

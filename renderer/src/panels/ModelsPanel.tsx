@@ -9,6 +9,7 @@ import { parseIpcError } from '../../../shared/ipc/api';
 import type { AppSettings, DownloadProgressWire, InstalledModelWire, ModelsOverview } from '../../../shared/ipc/channels';
 import { switchModel, type Editor } from '../editor';
 import { useDocument, useEditor, useUi } from '../hooks';
+import { formatBytes } from '../../../shared/format';
 
 const BUILTIN_MODEL_ID = 'palette-colors';
 const PROVIDERS: Array<{ value: AppSettings['executionProvider']; label: string }> = [
@@ -21,16 +22,6 @@ const PROVIDERS: Array<{ value: AppSettings['executionProvider']; label: string 
 ];
 const SOURCE_LABEL: Record<InstalledModelWire['source'], string> = { builtin: 'built-in', downloaded: 'downloaded', user: 'folder' };
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} s`;
