@@ -34,6 +34,14 @@ export function kernelTails(kernel: GaussianKernel): Float64Array {
   return tails;
 }
 
+/**
+ * A window with fewer value changes than this sums as jumps times tails; past it the direct
+ * sum, four outputs at a time, is the cheaper one.
+ */
+export function jumpLimit(radius: number): number {
+  return (radius + 1) >> 1;
+}
+
 /** Scratch for convolveRowsTransposed, sized for rows of up to `maxLen` values. */
 export interface BlurScratch {
   readonly boundary: Int32Array;
@@ -53,13 +61,15 @@ export function blurScratch(maxLen: number): BlurScratch {
  * Row `row` of `src` starts at `row * srcLen` and holds axis positions
  * `srcStart .. srcStart + srcLen - 1`; it must cover every position the window reaches after
  * clamping to `0 .. extent - 1`. Output positions `outStart .. outStart + outLen - 1` go to
- * `dst[(pos - outStart) * rows + row]`.
+ * `dst[dstOffset + (pos - outStart) * dstStride + row]` (by default packed: offset 0, stride
+ * `rows`).
  *
  * Painted masks are piecewise constant along a row, so a window usually holds only a few
  * value changes: the sum is then the window's first value plus each change times the kernel
  * weight beyond it (exact, and O(changes) instead of O(r)). Windows with many changes (the
- * second, already smooth pass) are summed directly. Each output depends only on the values
- * in its window, so blurring a sub-window gives the same bits as blurring the whole canvas.
+ * second, already smooth pass) are summed directly (see jumpLimit). Each output depends only
+ * on the values in its window, so blurring a sub-window gives the same bits as blurring the
+ * whole canvas.
  */
 export function convolveRowsTransposed(
   src: Float64Array,
@@ -73,8 +83,11 @@ export function convolveRowsTransposed(
   tails: Float64Array,
   scratch: BlurScratch,
   dst: Float64Array,
+  dstOffset = 0,
+  dstStride = rows,
 ): void {
   const r = kernel.radius;
+  const jumps = jumpLimit(r);
   const k = kernel.weights;
   const last = extent - 1;
   const outEnd = outStart + outLen;
@@ -106,7 +119,7 @@ export function convolveRowsTransposed(
       while (boundary[hi] <= pos + r) hi++;
       let acc: number;
       direct[pos - outStart] = 0;
-      if (hi - lo < r) {
+      if (hi - lo < jumps) {
         acc = src[off + (pos - r < 0 ? 0 : pos - r) - srcStart];
         for (let b = lo; b < hi; b++) acc += delta[b] * tails[boundary[b] - pos + r];
       } else if (pos >= intStart && pos < intEnd) {
@@ -122,50 +135,57 @@ export function convolveRowsTransposed(
           acc += k[r + j] * src[off + g - srcStart];
         }
       }
-      dst[(pos - outStart) * rows + row] = acc;
+      dst[dstOffset + (pos - outStart) * dstStride + row] = acc;
     }
-    if (anyDirect) directSums(src, off - srcStart, outStart, outLen, k, r, direct, dst, rows, row);
+    if (anyDirect) directSums(src, off - srcStart, outStart, outLen, k, r, direct, dst, dstStride, dstOffset + row);
   }
 }
 
 /**
- * The interior outputs flagged in `direct`: Σ_j k_j·v[pos − r + j], j ascending. Four
- * neighbouring outputs share each loaded value (about twice as fast in V8); a lone output
- * sums in the same order, so the bits never depend on how outputs were grouped.
+ * The interior outputs flagged in `direct`: k_0·v[pos] + Σ_{j=1..r} k_j·(v[pos − j] + v[pos + j]),
+ * j ascending (the kernel is symmetric, so half the products). Four neighbouring outputs share
+ * each loaded value (about twice as fast in V8); a lone output sums in the same order, so the
+ * bits never depend on how outputs were grouped.
  */
 function directSums(src: Float64Array, base: number, outStart: number, outLen: number, k: Float64Array, r: number,
-  direct: Uint8Array, dst: Float64Array, rows: number, row: number): void {
-  const K = 2 * r + 1;
+  direct: Uint8Array, dst: Float64Array, stride: number, first: number): void {
+  const kc = k[r];
   let i = 0;
   while (i < outLen) {
     if (direct[i] === 0) {
       i++;
       continue;
     }
-    const c = base + outStart + i - r;
-    const d = i * rows + row;
+    const c = base + outStart + i;
+    const d = first + i * stride;
     if (i + 3 < outLen && direct[i + 1] === 1 && direct[i + 2] === 1 && direct[i + 3] === 1) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      let v0 = src[c], v1 = src[c + 1], v2 = src[c + 2];
-      for (let j = 0; j < K; j++) {
-        const v3 = src[c + j + 3];
-        const kj = k[j];
-        a0 += kj * v0;
-        a1 += kj * v1;
-        a2 += kj * v2;
-        a3 += kj * v3;
-        v0 = v1;
-        v1 = v2;
-        v2 = v3;
+      // l_q = v[c + q − j], r_q = v[c + q + j]
+      let l0 = src[c], l1 = src[c + 1], l2 = src[c + 2], l3 = src[c + 3];
+      let r1 = l1, r2 = l2, r3 = l3;
+      let a0 = kc * l0, a1 = kc * l1, a2 = kc * l2, a3 = kc * l3;
+      for (let j = 1; j <= r; j++) {
+        l3 = l2;
+        l2 = l1;
+        l1 = l0;
+        l0 = src[c - j];
+        const r0 = r1;
+        r1 = r2;
+        r2 = r3;
+        r3 = src[c + 3 + j];
+        const kj = k[r + j];
+        a0 += kj * (l0 + r0);
+        a1 += kj * (l1 + r1);
+        a2 += kj * (l2 + r2);
+        a3 += kj * (l3 + r3);
       }
       dst[d] = a0;
-      dst[d + rows] = a1;
-      dst[d + 2 * rows] = a2;
-      dst[d + 3 * rows] = a3;
+      dst[d + stride] = a1;
+      dst[d + 2 * stride] = a2;
+      dst[d + 3 * stride] = a3;
       i += 4;
     } else {
-      let acc = 0;
-      for (let j = 0; j < K; j++) acc += k[j] * src[c + j];
+      let acc = kc * src[c];
+      for (let j = 1; j <= r; j++) acc += k[r + j] * (src[c - j] + src[c + j]);
       dst[d] = acc;
       i++;
     }
@@ -184,4 +204,24 @@ export function gaussianBlur(src: ArrayLike<number>, height: number, width: numb
   convolveRowsTransposed(a, height, width, 0, width, 0, width, kernel, tails, scratch, t);
   convolveRowsTransposed(t, width, height, 0, height, 0, height, kernel, tails, scratch, out);
   return out;
+}
+
+/**
+ * Largest |tails[i] − Σ_{j≥u} k_j| over all entries, the sums taken exactly (double-double)
+ * over the stored weights: the error bounds of the incremental blur need it.
+ */
+export function tailRoundingError(kernel: GaussianKernel, tails: Float64Array): number {
+  const r = kernel.radius;
+  let hi = 0;
+  let lo = 0;
+  let worst = 0;
+  for (let u = r; u >= -r; u--) {
+    const w = kernel.weights[u + r];
+    const s = hi + w;
+    const bb = s - hi;
+    lo += (hi - (s - bb)) + (w - bb);
+    hi = s;
+    worst = Math.max(worst, Math.abs(tails[u + r] - hi - lo));
+  }
+  return worst;
 }

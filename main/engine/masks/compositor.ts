@@ -3,16 +3,22 @@
  * count_k and bg_k (ENGINE-SPEC §3), and keeps them. An edit re-does only what it can reach:
  * the edited layer within blur radius of the changed pixels, the layers below it only where
  * the edit changed what covers them, and count/bg (latent-sized, cheap) in full.
+ *
+ * Each layer keeps its blurred mask and brings it up to date incrementally (layer-blur.ts).
  */
 import { PaletteError } from '../../../shared/errors';
-import { blurScratch, convolveRowsTransposed, gaussianKernel, kernelTails, type BlurScratch, type GaussianKernel } from './blur';
+import { gaussianKernel, kernelTails, tailRoundingError } from './blur';
+import { diffAndCopy, positiveBounds, type CanvasMask } from './blur-input';
+import { LayerBlur, type BlurContext, type BlurStats, type LayerState } from './layer-blur';
 import { quantizeBlocks, type MaskType } from './quantize';
+import { unionRect, type Rect } from './rect';
+
+export type { CanvasMask } from './blur-input';
+export type { Rect } from './rect';
+export type { BlurStats } from './layer-blur';
 
 /** latent pixel = 8×8 canvas pixels */
 export const LATENT_FACTOR = 8;
-
-/** A canvas mask: Float32Array with values 0..1, or Uint8Array alpha 0..255. */
-export type CanvasMask = Float32Array | Uint8Array;
 
 export interface MaskLayerInput {
   readonly id: string;
@@ -27,35 +33,6 @@ export interface MaskQuantization {
   readonly noiseLevels: Float64Array;
   readonly maskType: MaskType;
   readonly coverAlpha: number;
-}
-
-/** half-open pixel rectangle */
-export interface Rect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-interface LayerState {
-  id: string;
-  raw: CanvasMask;
-  /** 1/255 for alpha masks, 1 for float masks */
-  rawScale: number;
-  strength: number;
-  kernel: GaussianKernel;
-  /** kernelTails(kernel) */
-  tails: Float64Array;
-  visible: boolean;
-  /** Q_k, latent-sized, one per step */
-  quantized: Float32Array[];
-  /** canvas rectangle of the blur input (cover × raw) that changed since the last update */
-  dirty: Rect | null;
-}
-
-function unionRect(a: Rect | null, b: Rect): Rect {
-  if (!a) return { ...b };
-  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
 export function checkMask(id: string, mask: CanvasMask, height: number, width: number): void {
@@ -85,12 +62,7 @@ export class MaskCompositor {
   private countK: Float32Array[] = [];
   private bgK: Float32Array[] = [];
   private countDirty = true;
-  // scratch, sized for the whole canvas once
-  private readonly input: Float64Array;
-  private readonly covered: Uint8Array;
-  private readonly pass1: Float64Array;
-  private readonly blurred: Float64Array;
-  private readonly scratch: BlurScratch;
+  private readonly blur: LayerBlur;
 
   constructor(height: number, width: number, quantization: MaskQuantization) {
     if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0 && height % LATENT_FACTOR === 0 && width % LATENT_FACTOR === 0)) {
@@ -100,12 +72,7 @@ export class MaskCompositor {
     this.width = width;
     this.latentHeight = height / LATENT_FACTOR;
     this.latentWidth = width / LATENT_FACTOR;
-    const n = height * width;
-    this.input = new Float64Array(n);
-    this.covered = new Uint8Array(n);
-    this.pass1 = new Float64Array(n);
-    this.blurred = new Float64Array(n);
-    this.scratch = blurScratch(Math.max(height, width));
+    this.blur = new LayerBlur(height, width, LATENT_FACTOR);
     this.quant = quantization;
     this.allocateSteps();
   }
@@ -132,6 +99,16 @@ export class MaskCompositor {
   /** Q_ik of a layer (latent-sized, one per step); all zero while the layer is hidden */
   quantizedMasks(id: string): readonly Float32Array[] {
     return this.layer(id).quantized;
+  }
+
+  /** counts of incremental, full and repairing blurs so far */
+  get blurStats(): Readonly<BlurStats> {
+    return this.blur.stats;
+  }
+
+  /** the layer's blurred cover × raw mask before strength (canvas-sized; current after update()) */
+  blurredMask(id: string): Float64Array {
+    return this.layer(id).blurred;
   }
 
   /**
@@ -162,22 +139,32 @@ export class MaskCompositor {
       checkBlur(l.id, l.maskBlur);
     }
     const old = new Map(this.layers.map((l) => [l.id, l]));
+    const size = this.height * this.width;
     this.layers = layers.map((l) => {
       const prev = old.get(l.id);
       const quantized = prev && prev.quantized.length === this.steps ? prev.quantized : this.newStepMasks();
+      const kernel = gaussianKernel(l.maskBlur);
+      const tails = kernelTails(kernel);
       return {
         id: l.id,
         raw: l.mask.slice(),
+        applied: l.mask.slice(),
+        appliedCover: prev?.appliedCover ?? new Uint8Array(size),
         rawScale: l.mask instanceof Uint8Array ? 1 / 255 : 1,
         strength: l.maskStrength,
-        kernel: gaussianKernel(l.maskBlur),
-        tails: kernelTails(gaussianKernel(l.maskBlur)),
+        kernel,
+        tails,
+        tailError: tailRoundingError(kernel, tails),
         visible: l.visible,
+        blurred: prev?.blurred ?? new Float64Array(size),
+        drift: prev?.drift ?? new Float64Array(this.latentHeight * this.latentWidth),
         quantized,
         dirty: null,
+        reblur: true,
+        requantize: false,
       };
     });
-    this.markAllDirty();
+    this.countDirty = true;
   }
 
   /**
@@ -192,17 +179,18 @@ export class MaskCompositor {
     const newScale = mask instanceof Uint8Array ? 1 / 255 : 1;
     if (newScale !== layer.rawScale || mask.constructor !== layer.raw.constructor) {
       layer.raw = mask.slice();
+      layer.applied = mask.slice();
       layer.rawScale = newScale;
       this.markAllDirty();
       return;
     }
-    const { changed, coverChanged } = this.diffAndCopy(layer.raw, mask);
+    const { changed, coverChanged } = diffAndCopy(layer.raw, mask, this.width, this.height);
     if (!changed || !layer.visible) return;
     layer.dirty = unionRect(layer.dirty, changed);
     if (coverChanged) {
       for (let i = 0; i < index; i++) {
         const below = this.layers[i];
-        const reach = below.visible ? this.positiveBounds(below, coverChanged) : null;
+        const reach = below.visible ? positiveBounds(below.raw, this.width, coverChanged) : null;
         if (reach) below.dirty = unionRect(below.dirty, reach);
       }
     }
@@ -212,18 +200,18 @@ export class MaskCompositor {
   /** Changes a layer's strength, blur or visibility; unchanged values cost nothing. */
   setLayerOptions(id: string, options: { maskStrength?: number; maskBlur?: number; visible?: boolean }): void {
     const layer = this.layer(id);
-    const full: Rect = { x0: 0, y0: 0, x1: this.width, y1: this.height };
     if (options.maskStrength !== undefined && options.maskStrength !== layer.strength) {
       checkUnit(id, 'mask strength', options.maskStrength);
       layer.strength = options.maskStrength;
-      layer.dirty = full;
+      layer.requantize = true;
       this.countDirty = true;
     }
     if (options.maskBlur !== undefined && options.maskBlur !== layer.kernel.sigma) {
       checkBlur(id, options.maskBlur);
       layer.kernel = gaussianKernel(options.maskBlur);
       layer.tails = kernelTails(layer.kernel);
-      layer.dirty = full;
+      layer.tailError = tailRoundingError(layer.kernel, layer.tails);
+      layer.reblur = true;
       this.countDirty = true;
     }
     if (options.visible !== undefined && options.visible !== layer.visible) {
@@ -235,38 +223,52 @@ export class MaskCompositor {
 
   setQuantization(quantization: MaskQuantization): void {
     const q = this.quant;
-    const same = q.maskType === quantization.maskType && q.coverAlpha === quantization.coverAlpha &&
-      q.noiseLevels.length === quantization.noiseLevels.length &&
+    const sameLevels = q.maskType === quantization.maskType && q.noiseLevels.length === quantization.noiseLevels.length &&
       q.noiseLevels.every((v, i) => v === quantization.noiseLevels[i]);
-    if (same) return;
+    const sameAlpha = q.coverAlpha === quantization.coverAlpha;
+    if (sameLevels && sameAlpha) return;
     const stepsChanged = q.noiseLevels.length !== quantization.noiseLevels.length;
     this.quant = quantization;
     if (stepsChanged) {
       this.allocateSteps();
       for (const l of this.layers) l.quantized = this.newStepMasks();
     }
-    this.markAllDirty();
+    if (!sameAlpha) this.markAllDirty();
+    for (const l of this.layers) l.requantize = true;
+    this.countDirty = true;
   }
 
   /** true when an update() would change anything */
   get needsUpdate(): boolean {
-    return this.countDirty || this.layers.some((l) => l.dirty !== null);
+    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.reblur || l.requantize);
   }
 
   /** Brings every quantized mask, count and bg up to date. */
   update(): boolean {
     let any = false;
+    const full: Rect = { x0: 0, y0: 0, x1: this.width, y1: this.height };
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
-      if (!layer.dirty) continue;
-      const rect = layer.dirty;
-      layer.dirty = null;
-      if (!layer.visible) {
-        for (const q of layer.quantized) q.fill(0);
-      } else {
-        this.recomputeLayer(i, rect);
-      }
+      if (!layer.dirty && !layer.reblur && !layer.requantize) continue;
       any = true;
+      if (!layer.visible) {
+        // its stored blur goes stale while hidden: showing it again re-blurs every layer
+        for (const q of layer.quantized) q.fill(0);
+      } else if (layer.reblur) {
+        this.blur.reblur(layer, this.context(i));
+        this.quantize(i, full);
+      } else {
+        const ctx = this.context(i);
+        let win = layer.dirty ? this.blur.applyChange(layer, ctx, layer.dirty) : null;
+        if (layer.requantize) win = full;
+        if (win) {
+          this.blur.settle(layer, ctx, win);
+          this.quantize(i, win);
+        }
+      }
+      layer.dirty = null;
+      layer.reblur = false;
+      layer.requantize = false;
     }
     if (this.countDirty) {
       this.recomputeCount();
@@ -295,153 +297,21 @@ export class MaskCompositor {
   }
 
   private markAllDirty(): void {
-    const full: Rect = { x0: 0, y0: 0, x1: this.width, y1: this.height };
-    for (const l of this.layers) l.dirty = full;
+    for (const l of this.layers) l.reblur = true;
     this.countDirty = true;
   }
 
-  /**
-   * Copies `next` into `raw`; returns the bounding boxes of changed pixels and of pixels whose
-   * (> 0) status changed. Compares 32-bit words first: a stroke touches few of them.
-   */
-  private diffAndCopy(raw: CanvasMask, next: CanvasMask): { changed: Rect | null; coverChanged: Rect | null } {
-    const W = this.width;
-    const perWord = raw instanceof Uint8Array ? 4 : 1;
-    const aligned = raw.byteOffset % 4 === 0 && next.byteOffset % 4 === 0;
-    const a32 = aligned ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length / perWord) : null;
-    const b32 = aligned ? new Uint32Array(next.buffer, next.byteOffset, next.length / perWord) : null;
-    const wordsPerRow = W / perWord;
-    let cx0 = W, cy0 = this.height, cx1 = -1, cy1 = -1;
-    let px0 = W, py0 = this.height, px1 = -1, py1 = -1;
-    for (let y = 0; y < this.height; y++) {
-      const off = y * W;
-      for (let wi = 0; wi < wordsPerRow; wi++) {
-        if (a32 && b32 && a32[y * wordsPerRow + wi] === b32[y * wordsPerRow + wi]) continue;
-        for (let x = wi * perWord; x < (wi + 1) * perWord; x++) {
-          const a = raw[off + x];
-          const b = next[off + x];
-          if (a === b) continue;
-          if (x < cx0) cx0 = x;
-          if (x > cx1) cx1 = x;
-          if (y < cy0) cy0 = y;
-          cy1 = y;
-          if ((a > 0) !== (b > 0)) {
-            if (x < px0) px0 = x;
-            if (x > px1) px1 = x;
-            if (y < py0) py0 = y;
-            py1 = y;
-          }
-          raw[off + x] = b;
-        }
-      }
-    }
-    return {
-      changed: cx1 < 0 ? null : { x0: cx0, y0: cy0, x1: cx1 + 1, y1: cy1 + 1 },
-      coverChanged: px1 < 0 ? null : { x0: px0, y0: py0, x1: px1 + 1, y1: py1 + 1 },
-    };
+  private context(index: number): BlurContext {
+    const q = this.quant;
+    const above = this.layers.slice(index + 1).filter((l) => l.visible).map((l) => l.raw);
+    return { above, coverAlpha: q.coverAlpha, noiseLevels: q.noiseLevels, maskType: q.maskType };
   }
 
-  /** bounding box of the layer's raw > 0 pixels within `r` (cover only changes those), or null */
-  private positiveBounds(layer: LayerState, r: Rect): Rect | null {
-    const raw = layer.raw;
-    let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1;
-    for (let y = r.y0; y < r.y1; y++) {
-      const off = y * this.width;
-      for (let x = r.x0; x < r.x1; x++) {
-        if (raw[off + x] > 0) {
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          y1 = y;
-        }
-      }
-    }
-    return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
-  }
-
-  /**
-   * Recomputes layer i's quantized masks on the latent blocks that blur can carry a change
-   * in `changed` (canvas pixels of the blur input) to.
-   */
-  private recomputeLayer(index: number, changed: Rect): void {
+  private quantize(index: number, win: Rect): void {
     const layer = this.layers[index];
-    const H = this.height;
-    const W = this.width;
-    const r = layer.kernel.radius;
-    const F = LATENT_FACTOR;
-    // output window: reach of the change, widened to whole latent blocks
-    const ox0 = Math.floor(Math.max(0, changed.x0 - r) / F) * F;
-    const oy0 = Math.floor(Math.max(0, changed.y0 - r) / F) * F;
-    const ox1 = Math.ceil(Math.min(W, changed.x1 + r) / F) * F;
-    const oy1 = Math.ceil(Math.min(H, changed.y1 + r) / F) * F;
-    // input window: what the blur of the output window reads (edges replicate)
-    const ix0 = Math.max(0, ox0 - r);
-    const iy0 = Math.max(0, oy0 - r);
-    const ix1 = Math.min(W, ox1 + r);
-    const iy1 = Math.min(H, oy1 + r);
-    const iw = ix1 - ix0;
-    const ih = iy1 - iy0;
-    const ow = ox1 - ox0;
-    const oh = oy1 - oy0;
-
-    this.buildBlurInput(index, ix0, iy0, iw, ih);
-    let m: Float64Array;
-    let mStride: number;
-    let mx0: number;
-    let my0: number;
-    if (r === 0) {
-      m = this.input;
-      mStride = iw;
-      mx0 = ix0;
-      my0 = iy0;
-    } else {
-      // rows: input rows × output columns, transposed to output columns × input rows
-      convolveRowsTransposed(this.input, ih, iw, ix0, W, ox0, ow, layer.kernel, layer.tails, this.scratch, this.pass1);
-      // columns: back to output rows × output columns
-      convolveRowsTransposed(this.pass1, ow, ih, iy0, H, oy0, oh, layer.kernel, layer.tails, this.scratch, this.blurred);
-      m = this.blurred;
-      mStride = ow;
-      mx0 = ox0;
-      my0 = oy0;
-    }
-    quantizeBlocks(m, mStride, mx0, my0, { x0: ox0, y0: oy0, x1: ox1, y1: oy1 }, layer.strength,
-      this.quant.noiseLevels, this.quant.maskType, layer.quantized, this.latentWidth, F);
-  }
-
-  /** input = raw · (cover_alpha where a visible layer above has raw > 0) over a window */
-  private buildBlurInput(index: number, x0: number, y0: number, w: number, h: number): void {
-    const layer = this.layers[index];
-    const W = this.width;
-    const input = this.input;
-    const covered = this.covered;
-    covered.fill(0, 0, w * h);
-    let anyAbove = false;
-    for (let j = index + 1; j < this.layers.length; j++) {
-      const above = this.layers[j];
-      if (!above.visible) continue;
-      anyAbove = true;
-      const raw = above.raw;
-      for (let y = 0; y < h; y++) {
-        const src = (y + y0) * W + x0;
-        const dst = y * w;
-        for (let x = 0; x < w; x++) if (raw[src + x] > 0) covered[dst + x] = 1;
-      }
-    }
-    const raw = layer.raw;
-    const scale = layer.rawScale;
-    const alpha = this.quant.coverAlpha;
-    for (let y = 0; y < h; y++) {
-      const src = (y + y0) * W + x0;
-      const dst = y * w;
-      if (anyAbove) {
-        for (let x = 0; x < w; x++) {
-          const v = raw[src + x] * scale;
-          input[dst + x] = covered[dst + x] ? v * alpha : v;
-        }
-      } else {
-        for (let x = 0; x < w; x++) input[dst + x] = raw[src + x] * scale;
-      }
-    }
+    quantizeBlocks(layer.blurred, this.width, 0, 0, win, layer.strength, this.quant.noiseLevels, this.quant.maskType,
+      layer.quantized, this.latentWidth, LATENT_FACTOR);
+    this.countDirty = true;
   }
 
   private recomputeCount(): void {

@@ -52,10 +52,29 @@ export function downsampleArea(src: ArrayLike<number>, height: number, width: nu
   return out;
 }
 
+/**
+ * Each step as a ramp from `lo` over `span` (span 0 = the discrete threshold at lo): Q_k is
+ * positive exactly when strength · M > lo[k].
+ */
+export function stepRamps(noiseLevels: Float64Array, maskType: MaskType): { lo: Float64Array; span: Float64Array } {
+  const T = noiseLevels.length - 1;
+  const lo = new Float64Array(T);
+  const span = new Float64Array(T);
+  for (let k = 0; k < T; k++) {
+    const continuous = maskType === 'continuous' || (maskType === 'semi-continuous' && k === T - 1);
+    const s = noiseLevels[k] - noiseLevels[k + 1];
+    lo[k] = continuous && s > 0 ? noiseLevels[k + 1] : noiseLevels[k];
+    span[k] = continuous && s > 0 ? s : 0;
+  }
+  return { lo, span };
+}
+
+/** clip((v − lo) / span, 0, 1), dividing only on the ramp (same bits as dividing always) */
 function quantizeWith(v: number, lo: number, span: number): number {
-  if (span === 0) return v > lo ? 1 : 0;
-  const t = (v - lo) / span;
-  return t <= 0 ? 0 : t >= 1 ? 1 : t;
+  if (!(v > lo)) return 0;
+  if (span === 0) return 1;
+  const d = v - lo;
+  return d >= span ? 1 : d / span;
 }
 
 /**
@@ -70,38 +89,42 @@ export function quantizeBlocks(m: Float64Array, stride: number, mx0: number, my0
   const T = noiseLevels.length - 1;
   const q = new Float64Array(T);
   const inv = 1 / (F * F);
-  // per step as a ramp from lo over span (span 0 = the discrete threshold at lo)
-  const lo = new Float64Array(T);
-  const span = new Float64Array(T);
-  for (let k = 0; k < T; k++) {
-    const continuous = maskType === 'continuous' || (maskType === 'semi-continuous' && k === T - 1);
-    const s = noiseLevels[k] - noiseLevels[k + 1];
-    lo[k] = continuous && s > 0 ? noiseLevels[k + 1] : noiseLevels[k];
-    span[k] = continuous && s > 0 ? s : 0;
-  }
+  const { lo, span } = stepRamps(noiseLevels, maskType);
   for (let by = window.y0 / F; by < window.y1 / F; by++) {
     for (let bx = window.x0 / F; bx < window.x1 / F; bx++) {
       const base = (by * F - my0) * stride + (bx * F - mx0);
-      // flat block (most of a mask): one quantization instead of F²
-      const first = m[base];
-      let flat = true;
-      for (let y = 0; y < F && flat; y++) {
+      let min = m[base];
+      let max = min;
+      for (let y = 0; y < F; y++) {
         const row = base + y * stride;
-        for (let x = 0; x < F; x++) if (m[row + x] !== first) { flat = false; break; }
+        for (let x = 0; x < F; x++) {
+          const v = m[row + x];
+          if (v < min) min = v;
+          else if (v > max) max = v;
+        }
       }
-      if (flat) {
-        const v = first * strength;
+      if (min === max) {
+        // flat block (most of a mask): one quantization instead of F²
+        const v = min * strength;
         for (let k = 0; k < T; k++) q[k] = quantizeWith(v, lo[k], span[k]);
       } else {
-        q.fill(0);
-        for (let y = 0; y < F; y++) {
-          const row = base + y * stride;
-          for (let x = 0; x < F; x++) {
-            const v = m[row + x] * strength;
-            for (let k = 0; k < T; k++) q[k] += quantizeWith(v, lo[k], span[k]);
+        const lowest = min * strength;
+        const highest = max * strength;
+        for (let k = 0; k < T; k++) {
+          const l = lo[k];
+          const sp = span[k];
+          // the whole block on one side of the ramp decides the step without visiting pixels
+          if (!(highest > l)) q[k] = 0;
+          else if (lowest > l && (sp === 0 || lowest - l >= sp)) q[k] = 1;
+          else {
+            let sum = 0;
+            for (let y = 0; y < F; y++) {
+              const row = base + y * stride;
+              for (let x = 0; x < F; x++) sum += quantizeWith(m[row + x] * strength, l, sp);
+            }
+            q[k] = sum * inv;
           }
         }
-        for (let k = 0; k < T; k++) q[k] *= inv;
       }
       const li = by * latentWidth + bx;
       for (let k = 0; k < T; k++) out[k][li] = q[k];

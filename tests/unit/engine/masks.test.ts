@@ -154,7 +154,7 @@ describe('mask compositor', () => {
     }
   });
 
-  test('incremental recompute after random edits equals a full recompute', () => {
+  test('incremental recompute after random edits equals a full recompute (to float32 rounding)', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 1000 }),
       fc.array(fc.record({
@@ -184,11 +184,20 @@ describe('mask compositor', () => {
         const full = new MaskCompositor(H, W, quant);
         full.setLayers(layers);
         full.update();
+        // strokes are blurred incrementally (blur of the difference added): the stored Q may differ
+        // by one float32 rounding step, never in which entries are > 0
         for (const l of layers) {
           const a = inc.quantizedMasks(l.id), b = full.quantizedMasks(l.id);
-          for (let k = 0; k < a.length; k++) expect(Buffer.from(a[k].buffer).equals(Buffer.from(b[k].buffer))).toBe(true);
+          for (let k = 0; k < a.length; k++) {
+            for (let i = 0; i < a[k].length; i++) {
+              expect(Math.abs(a[k][i] - b[k][i])).toBeLessThanOrEqual(2 ** -24);
+              expect(a[k][i] > 0).toBe(b[k][i] > 0);
+            }
+          }
         }
-        for (let k = 0; k < 5; k++) expect(Array.from(inc.count[k])).toEqual(Array.from(full.count[k]));
+        for (let k = 0; k < 5; k++) {
+          for (let i = 0; i < inc.count[k].length; i++) expect(Math.abs(inc.count[k][i] - full.count[k][i])).toBeLessThanOrEqual(2 ** -22);
+        }
       },
     ), { numRuns: 40 });
   });

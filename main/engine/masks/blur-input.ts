@@ -1,0 +1,144 @@
+/**
+ * The blur input of a layer (ENGINE-SPEC §3.1): its raw mask, times cover_alpha where a visible
+ * layer above has raw > 0. Window-wise, so an edit only touches what it changed.
+ */
+import type { Rect } from './rect';
+
+/** A canvas mask: Float32Array with values 0..1, or Uint8Array alpha 0..255. */
+export type CanvasMask = Float32Array | Uint8Array;
+
+/**
+ * Copies `next` into `raw`; returns the bounding boxes of changed pixels and of pixels whose
+ * (> 0) status changed. Compares 32-bit words first: a stroke touches few of them.
+ */
+export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, height: number): { changed: Rect | null; coverChanged: Rect | null } {
+  const W = width;
+  const perWord = raw instanceof Uint8Array ? 4 : 1;
+  const aligned = raw.byteOffset % 4 === 0 && next.byteOffset % 4 === 0;
+  const a32 = aligned ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length / perWord) : null;
+  const b32 = aligned ? new Uint32Array(next.buffer, next.byteOffset, next.length / perWord) : null;
+  const wordsPerRow = W / perWord;
+  let cx0 = W, cy0 = height, cx1 = -1, cy1 = -1;
+  let px0 = W, py0 = height, px1 = -1, py1 = -1;
+  for (let y = 0; y < height; y++) {
+    const off = y * W;
+    for (let wi = 0; wi < wordsPerRow; wi++) {
+      if (a32 && b32 && a32[y * wordsPerRow + wi] === b32[y * wordsPerRow + wi]) continue;
+      for (let x = wi * perWord; x < (wi + 1) * perWord; x++) {
+        const a = raw[off + x];
+        const b = next[off + x];
+        if (a === b) continue;
+        if (x < cx0) cx0 = x;
+        if (x > cx1) cx1 = x;
+        if (y < cy0) cy0 = y;
+        cy1 = y;
+        if ((a > 0) !== (b > 0)) {
+          if (x < px0) px0 = x;
+          if (x > px1) px1 = x;
+          if (y < py0) py0 = y;
+          py1 = y;
+        }
+        raw[off + x] = b;
+      }
+    }
+  }
+  return {
+    changed: cx1 < 0 ? null : { x0: cx0, y0: cy0, x1: cx1 + 1, y1: cy1 + 1 },
+    coverChanged: px1 < 0 ? null : { x0: px0, y0: py0, x1: px1 + 1, y1: py1 + 1 },
+  };
+}
+
+/** bounding box of raw > 0 pixels within `r` (cover only changes those), or null */
+export function positiveBounds(raw: CanvasMask, width: number, r: Rect): Rect | null {
+  let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1;
+  for (let y = r.y0; y < r.y1; y++) {
+    const off = y * width;
+    for (let x = r.x0; x < r.x1; x++) {
+      if (raw[off + x] > 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/** 1 where any of `above` has raw > 0 at canvas pixel p */
+function coveredAt(above: readonly CanvasMask[], p: number): number {
+  for (const a of above) if (a[p] > 0) return 1;
+  return 0;
+}
+
+/**
+ * input (window-sized) = raw · scale · (cover_alpha where a layer above has raw > 0); also
+ * records the cover in `covered` where raw ≠ 0 (elsewhere the input is 0 whatever covers it,
+ * and 0 is written).
+ */
+export function blurInput(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
+  win: Rect, input: Float64Array, covered: Uint8Array): void {
+  const w = win.x1 - win.x0;
+  const h = win.y1 - win.y0;
+  for (let y = 0; y < h; y++) {
+    const src = (y + win.y0) * width + win.x0;
+    const dst = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = raw[src + x] * scale;
+      const c = v !== 0 && above.length > 0 ? coveredAt(above, src + x) : 0;
+      input[dst + x] = c ? v * alpha : v;
+      covered[dst + x] = c;
+    }
+  }
+}
+
+/**
+ * nonzero (window-sized) = 1 where the blur input is not 0, as blurInput computes it (cover is
+ * looked up only where it decides: α·v underflowing or α = 0).
+ */
+export function inputNonzero(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
+  win: Rect, nonzero: Uint8Array): void {
+  const w = win.x1 - win.x0;
+  const h = win.y1 - win.y0;
+  if (raw instanceof Uint8Array && scale * alpha > 0) {
+    // no alpha value underflows: nonzero exactly where raw is
+    for (let y = 0; y < h; y++) {
+      const src = (y + win.y0) * width + win.x0;
+      const dst = y * w;
+      for (let x = 0; x < w; x++) nonzero[dst + x] = raw[src + x] !== 0 ? 1 : 0;
+    }
+    return;
+  }
+  for (let y = 0; y < h; y++) {
+    const src = (y + win.y0) * width + win.x0;
+    const dst = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = raw[src + x] * scale;
+      nonzero[dst + x] = v !== 0 && (v * alpha !== 0 || !coveredAt(above, src + x)) ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * d (rect-sized) = new input − the input the stored blur was made from (`applied` raw under
+ * `appliedCover`), with the same arithmetic as blurInput so both sides are its exact bits;
+ * then records the new state as applied.
+ */
+export function differenceOnRect(raw: CanvasMask, applied: CanvasMask, appliedCover: Uint8Array, scale: number,
+  alpha: number, above: readonly CanvasMask[], width: number, rect: Rect, d: Float64Array): void {
+  const w = rect.x1 - rect.x0;
+  const h = rect.y1 - rect.y0;
+  for (let y = 0; y < h; y++) {
+    const src = (y + rect.y0) * width + rect.x0;
+    const dst = y * w;
+    for (let x = 0; x < w; x++) {
+      const p = src + x;
+      const vn = raw[p] * scale;
+      const vo = applied[p] * scale;
+      const c = vn !== 0 && above.length > 0 ? coveredAt(above, p) : 0;
+      d[dst + x] = (c ? vn * alpha : vn) - (appliedCover[p] ? vo * alpha : vo);
+      applied[p] = raw[p];
+      appliedCover[p] = c;
+    }
+  }
+}
