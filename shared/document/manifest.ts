@@ -1,5 +1,6 @@
 import type { CanvasSize } from './palette-document';
 import type { GenerationSettings } from './settings';
+import type { SemanticBrush } from './semantic-brush';
 
 /** `palette.json` inside a .palette file, version 1 (docs/palette-format.md). */
 export interface PaletteManifest {
@@ -14,19 +15,12 @@ export interface PaletteManifest {
   layers: ManifestLayer[];
 }
 
-export interface ManifestLayer {
+/** A brush as palette.json records it: its properties, with the mask as a file in the archive. */
+export type ManifestLayer = Omit<SemanticBrush, 'id' | 'mask'> & {
   id: string;
-  name: string;
-  color: string;
-  prompt: string;
-  negativePrompt: string;
-  promptStrength: number;
-  maskStrength: number;
-  maskBlur: number;
-  visible: boolean;
   /** archive entry of the layer's PNG (brush colour, mask as alpha) */
   mask: string;
-}
+};
 
 export const PALETTE_FORMAT = 'semantic-palette';
 export const PALETTE_FORMAT_VERSION = 1;
