@@ -30,8 +30,6 @@ import { createMainWindow, registerAppScheme } from './window';
 const APP_NAME = 'Semantic Palette';
 /** dist/main/index.js → the package root */
 const ROOT = path.resolve(__dirname, '..', '..');
-/** onnxruntime reads model files with native I/O, which can't see inside app.asar */
-const unpacked = (p: string) => p.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
 
 interface App {
   window: BrowserWindow | null;
@@ -74,7 +72,7 @@ function setupEngine(settings: SettingsStore): EngineHost {
 }
 
 async function setupModels(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish'>): Promise<ModelService> {
-  const registry = new ModelRegistry({ dataDir: app.getPath('userData'), builtinDir: unpacked(defaultModelDir()) });
+  const registry = new ModelRegistry({ dataDir: app.getPath('userData'), builtinDir: defaultModelDir() /* already the unpacked path in a packaged app */ });
   const models = new ModelService({
     registry,
     engine: a.engine,
