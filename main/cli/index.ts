@@ -139,7 +139,16 @@ function scheduleCommand(args: string[], io: Io): number {
   let config;
   if (values.model !== undefined) {
     const file = path.join(resolveModelDir(values.model as string), 'scheduler', 'scheduler_config.json');
-    config = fs.existsSync(file) ? schedulerConfigFromJson(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+    if (fs.existsSync(file)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new PaletteError('E_MODEL_INVALID', `${file}: cannot be read (${(e as Error).message.split('\n')[0]})`);
+      }
+      if (!json || typeof json !== 'object' || Array.isArray(json)) throw new PaletteError('E_MODEL_INVALID', `${file}: not a JSON object`);
+      config = schedulerConfigFromJson(json as Record<string, unknown>);
+    }
   }
   const s = createStreamSchedule(parseSteps(values.steps as string | undefined), config);
   io.out(`${JSON.stringify({

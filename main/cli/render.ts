@@ -6,7 +6,7 @@ import type { PaletteDocument } from '../../shared/document';
 import { readPalette, writePngExport, writePsdExport } from '../documents';
 import { loadPipeline } from '../engine/pipeline';
 import type { EngineFrame, EngineSettings } from '../engine/pipeline-api';
-import { DEFAULT_MODEL_ID, engineFieldsOf } from '../../shared/document';
+import { DEFAULT_MODEL_ID, GUIDANCE_MODES, MASK_TYPES, MAX_GUIDANCE_SCALE, MAX_SEED, NOISE_MODES, engineFieldsOf } from '../../shared/document';
 import { parseChoice, parseCommandArgs, parseIntegerOption, parseNumberOption, parseSteps } from './args';
 import { checkedCacheDir, parseProviders, resolveModelDir, type Io } from './index';
 
@@ -41,20 +41,20 @@ function parseRenderRequest(command: string, values: Record<string, unknown>, po
   const settings: Partial<EngineSettings> = {};
   const steps = parseSteps(values.steps as string | undefined);
   if (steps) settings.tIndexList = steps;
-  const maskType = parseChoice('mask-type', values['mask-type'] as string | undefined, ['continuous', 'semi-continuous', 'discrete'] as const);
+  const maskType = parseChoice('mask-type', values['mask-type'] as string | undefined, MASK_TYPES);
   if (maskType) settings.maskType = maskType;
-  const guidance = parseChoice('guidance', values.guidance as string | undefined, ['none', 'full'] as const);
+  const guidance = parseChoice('guidance', values.guidance as string | undefined, GUIDANCE_MODES);
   if (guidance) settings.guidance = guidance;
-  const scale = parseNumberOption('scale', values.scale as string | undefined, 0, 100);
+  const scale = parseNumberOption('scale', values.scale as string | undefined, 0, MAX_GUIDANCE_SCALE);
   if (scale !== undefined) settings.guidanceScale = scale;
-  const noise = parseChoice('noise', values.noise as string | undefined, ['fixed', 'fresh'] as const);
+  const noise = parseChoice('noise', values.noise as string | undefined, NOISE_MODES);
   if (noise) settings.noise = noise;
   const file = positionals[0];
   if (!fs.existsSync(file)) throw new PaletteError('E_FILE_NOT_FOUND', `${file}: no such file`);
   return {
     file,
     modelDir: resolveModelDir(values.model as string | undefined),
-    seed: parseIntegerOption('seed', values.seed as string | undefined, 0, 2 ** 32 - 1),
+    seed: parseIntegerOption('seed', values.seed as string | undefined, 0, MAX_SEED),
     settings,
     threads: parseIntegerOption('threads', values.threads as string | undefined, 1, 256),
     providers: parseProviders(values.provider as string | undefined),

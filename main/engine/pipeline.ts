@@ -3,6 +3,7 @@
  * diffusers pipelines do, in numbered steps: check inputs, encode prompts, prepare latents
  * (white W, background B), stream frame, decode.
  */
+import { MAX_CANVAS_SIDE } from '../../shared/document/limits';
 import { PaletteError } from '../../shared/errors';
 import { loadModelFolder, defaultModelDir, type LoadModelOptions, type PaletteModel } from './models';
 import type { EngineBackground, EngineFrame, EngineLayer, EngineSettings, PalettePipelineApi } from './pipeline-api';
@@ -21,8 +22,6 @@ export interface LoadPipelineOptions extends LoadModelOptions {
   /** decode live frames with the tiny decoder when the model has one (default true) */
   previewDecoder?: boolean;
 }
-
-export const MAX_CANVAS_SIDE = 8192;
 
 export async function loadPipeline(modelDir: string = defaultModelDir(), options: LoadPipelineOptions = {}): Promise<PalettePipeline> {
   const model = await loadModelFolder(modelDir, options);
@@ -116,14 +115,10 @@ export class PalettePipeline implements PalettePipelineApi {
 
   async setLayers(layers: EngineLayer[]): Promise<void> {
     const ids = new Set<string>();
-    const expected = this.width * this.height;
     for (const l of layers) {
       if (ids.has(l.id)) throw new PaletteError('E_BAD_LAYER', `layer id ${l.id} appears twice`);
       ids.add(l.id);
-      if (l.mask.length !== expected) {
-        throw new PaletteError('E_BAD_MASK_SIZE',
-          `layer ${l.id}: mask has ${l.mask.length} values, the ${this.width}×${this.height} canvas needs ${expected}`);
-      }
+      this.checkMaskSize(l.id, l.mask);
     }
     // 2. encode prompts (cached by model and text inside the encoder)
     const embeddings = await this.encodeTexts(layers.flatMap((l) => [l.prompt, l.negativePrompt]));
@@ -143,10 +138,7 @@ export class PalettePipeline implements PalettePipelineApi {
 
   updateLayerMask(id: string, mask: Uint8Array): void {
     if (!this.layerPrompts.has(id)) throw new PaletteError('E_UNKNOWN_LAYER', `no layer with id ${id}`);
-    if (mask.length !== this.width * this.height) {
-      throw new PaletteError('E_BAD_MASK_SIZE',
-        `layer ${id}: mask has ${mask.length} values, the ${this.width}×${this.height} canvas needs ${this.width * this.height}`);
-    }
+    this.checkMaskSize(id, mask);
     this.stream.updateLayerMask(id, mask);
   }
 
@@ -172,6 +164,14 @@ export class PalettePipeline implements PalettePipelineApi {
   }
 
   // internals -----------------------------------------------------------------------------
+
+  private checkMaskSize(id: string, mask: Uint8Array): void {
+    const expected = this.width * this.height;
+    if (mask.length !== expected) {
+      throw new PaletteError('E_BAD_MASK_SIZE',
+        `layer ${id}: mask has ${mask.length} values, the ${this.width}×${this.height} canvas needs ${expected}`);
+    }
+  }
 
   private async decode(latent: Float32Array, vae: VaeRunner, started: number): Promise<EngineFrame> {
     const h = this.height / 8;

@@ -81,6 +81,11 @@ export class EngineWorker {
     this.loadPipeline = () => (loader ??= requirePipelineLoader(init.pipelineModule));
   }
 
+  /** nothing to render: no model, or its output can't change and no stroke waits */
+  private get idle(): boolean {
+    return this.pipeline ? this.pipeline.idle && this.pendingMasks.size === 0 : true;
+  }
+
   /** runs pipeline work strictly one at a time */
   private serial<T>(task: () => Promise<T> | T): Promise<T> {
     const run = this.queue.then(task, task);
@@ -93,7 +98,7 @@ export class EngineWorker {
     this.frameTimes = this.frameTimes.filter((t) => now - t <= 1000);
     return {
       live: this.live,
-      idle: this.pipeline ? this.pipeline.idle && this.pendingMasks.size === 0 : true,
+      idle: this.idle,
       loading: this.loading,
       modelId: this.modelId,
       providers: this.pipeline ? { ...this.pipeline.providers } : {},
@@ -274,7 +279,7 @@ export class EngineWorker {
   private async loop(): Promise<void> {
     this.looping = true;
     try {
-      while (this.live && this.pipeline && !(this.pipeline.idle && this.pendingMasks.size === 0)) {
+      while (this.live && this.pipeline && !this.idle) {
         await this.serial(async () => {
           const pipeline = this.pipeline;
           if (!this.live || !pipeline) return;

@@ -15,10 +15,6 @@ const ELEM: Record<ElemType, number> = {
   int64: onnx.TensorProto.DataType.INT64,
 };
 
-export function elemTypeCode(type: ElemType): number {
-  return ELEM[type];
-}
-
 export function valueInfo(name: string, type: ElemType, dims: readonly Dim[]): onnx.IValueInfoProto {
   return {
     name,

@@ -52,6 +52,12 @@ function checkBlur(id: string, v: number): void {
   if (!(v >= 0 && v <= 1000)) throw new PaletteError('E_BAD_LAYER', `layer ${id}: mask blur ${v} is outside 0..1000 pixels`);
 }
 
+function checkLayerInput(l: MaskLayerInput, height: number, width: number): void {
+  checkMask(l.id, l.mask, height, width);
+  checkUnit(l.id, 'mask strength', l.maskStrength);
+  checkBlur(l.id, l.maskBlur);
+}
+
 export class MaskCompositor {
   readonly height: number;
   readonly width: number;
@@ -117,11 +123,7 @@ export class MaskCompositor {
    */
   setLayers(layers: readonly MaskLayerInput[]): void {
     if (layers.length === this.layers.length && layers.every((l, i) => l.id === this.layers[i].id)) {
-      for (const l of layers) {
-        checkMask(l.id, l.mask, this.height, this.width);
-        checkUnit(l.id, 'mask strength', l.maskStrength);
-        checkBlur(l.id, l.maskBlur);
-      }
+      for (const l of layers) checkLayerInput(l, this.height, this.width);
       for (const l of layers) this.setLayerOptions(l.id, l);
       for (const l of layers) this.setLayerMask(l.id, l.mask);
       return;
@@ -134,9 +136,7 @@ export class MaskCompositor {
     for (const l of layers) {
       if (seen.has(l.id)) throw new PaletteError('E_BAD_LAYER', `layer id ${l.id} appears twice`);
       seen.add(l.id);
-      checkMask(l.id, l.mask, this.height, this.width);
-      checkUnit(l.id, 'mask strength', l.maskStrength);
-      checkBlur(l.id, l.maskBlur);
+      checkLayerInput(l, this.height, this.width);
     }
     const old = new Map(this.layers.map((l) => [l.id, l]));
     const size = this.height * this.width;

@@ -9,7 +9,7 @@ import { blurInput, differenceOnRect, inputNonzero, type CanvasMask } from './bl
 import { addBlurOfDifference, differenceShape, type DeltaBuffers } from './delta-blur';
 import { deltaBlurError, DRIFT_CAP, fullBlurError, supportMap, UNIT } from './exactness';
 import { stepRamps, type MaskType } from './quantize';
-import { reachBlocks, type Rect } from './rect';
+import { growRect, reachBlocks, type Rect } from './rect';
 
 export interface LayerState {
   id: string;
@@ -189,7 +189,7 @@ export class LayerBlur {
     const W = this.width;
     const H = this.height;
     const r = layer.kernel.radius;
-    const inWin: Rect = { x0: Math.max(0, out.x0 - r), y0: Math.max(0, out.y0 - r), x1: Math.min(W, out.x1 + r), y1: Math.min(H, out.y1 + r) };
+    const inWin = growRect(out, r, W, H);
     const iw = inWin.x1 - inWin.x0;
     const ih = inWin.y1 - inWin.y0;
     const ow = out.x1 - out.x0;
@@ -218,7 +218,7 @@ export class LayerBlur {
     const W = this.width;
     const H = this.height;
     const r = layer.kernel.radius;
-    const inWin: Rect = { x0: Math.max(0, win.x0 - r), y0: Math.max(0, win.y0 - r), x1: Math.min(W, win.x1 + r), y1: Math.min(H, win.y1 + r) };
+    const inWin = growRect(win, r, W, H);
     inputNonzero(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, this.covered);
     return supportMap(this.covered, inWin.x0, inWin.y0, inWin.x1 - inWin.x0, inWin.y1 - inWin.y0,
       win.x0, win.y0, win.x1 - win.x0, win.y1 - win.y0, H, r);

@@ -146,6 +146,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
 
   const tiny = sessions[TINY_DECODER];
   const tinyConfig = tiny ? (readJsonIfPresent(path.join(root, TINY_DECODER, 'config.json'), `${TINY_DECODER}/config.json`, []) ?? {}) : {};
+  const tinyScale = num(tinyConfig.scaling_factor) ?? 1;
   return {
     id: root,
     dir: root,
@@ -154,7 +155,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     textEncoder: new OnnxTextEncoder(root, tokenizer, sessions.text_encoder, derived.embeddingWidth),
     unet: new OnnxUNet(sessions.unet, { embeddingWidth: derived.embeddingWidth, timestepCondWidth: derived.timestepCondWidth, outputName: derived.unetOutput }),
     vae: new OnnxVae(scalingFactor, sessions.vae_decoder, sessions.vae_encoder, 1, derived.encoderOutput),
-    previewVae: tiny ? new OnnxVae(num(tinyConfig.scaling_factor) ?? 1, tiny, sessions.vae_encoder, scalingFactor / (num(tinyConfig.scaling_factor) ?? 1), derived.encoderOutput) : undefined,
+    previewVae: tiny ? new OnnxVae(tinyScale, tiny, sessions.vae_encoder, scalingFactor / tinyScale, derived.encoderOutput) : undefined,
     scalingFactor,
     scheduler,
     nativeLatentSize,

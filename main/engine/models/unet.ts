@@ -40,7 +40,11 @@ export class OnnxUNet implements UNetRunner {
     if (this.streamBatchable) return this.run(b, b.sample, b.timesteps, b.encoderHiddenStates, b.timestepCond, b.batch);
 
     const groups = new Map<number, number[]>();
-    b.timesteps.forEach((t, i) => groups.set(t, [...(groups.get(t) ?? []), i]));
+    b.timesteps.forEach((t, i) => {
+      const members = groups.get(t);
+      if (members) members.push(i);
+      else groups.set(t, [i]);
+    });
     const result = new Float32Array(b.sample.length);
     for (const [t, members] of groups) {
       const n = members.length;

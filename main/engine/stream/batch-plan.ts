@@ -54,6 +54,8 @@ export class BatchPlan {
   readonly timesteps: Int32Array;
   readonly hiddenStates: Float32Array;
   readonly timestepCond: Float32Array | null;
+  /** slots 0..boot-1 are bootstrapped (and centered) */
+  private readonly boot: number;
   private shifts: Shift[] = [];
 
   /** `previous` lends its big sample/ε buffers when the sizes match */
@@ -66,6 +68,7 @@ export class BatchPlan {
     }
     const P = shape.layers.length;
     const tile = shape.tiles[0];
+    this.boot = Math.min(shape.bootstrapSteps, steps);
     this.total = steps * G * shape.tiles.length * P;
     this.sampleSize = shape.channels * tile.height * tile.width;
     const n = this.total * this.sampleSize;
@@ -101,9 +104,8 @@ export class BatchPlan {
   /** centering rolls of the bootstrapped slots, per (k, tile, layer); call after masks change */
   computeShifts(): void {
     const { layers, tiles, latentWidth } = this.shape;
-    const boot = Math.min(this.shape.bootstrapSteps, this.shape.timesteps.length);
     this.shifts = [];
-    for (let k = 0; k < boot; k++) {
+    for (let k = 0; k < this.boot; k++) {
       for (const tile of tiles) {
         for (const layer of layers) {
           this.shifts.push(centeringShift(layer.masks[k], latentWidth, tile.y0, tile.x0, tile.height, tile.width));
@@ -124,7 +126,7 @@ export class BatchPlan {
     const { layers, tiles, channels: C, latentHeight: h, latentWidth: w, guidanceCopies: G } = this.shape;
     const size = this.sampleSize;
     const P = layers.length;
-    const boot = Math.min(this.shape.bootstrapSteps, this.shape.timesteps.length);
+    const boot = this.boot;
     const sample = this.sample;
     let b = 0;
     for (let k = 0; k < this.shape.timesteps.length; k++) {
@@ -205,7 +207,7 @@ export class BatchPlan {
     const { layers, tiles, channels: C, latentHeight: h, latentWidth: w, guidanceCopies: G } = this.shape;
     const size = this.sampleSize;
     const P = layers.length;
-    const boot = Math.min(this.shape.bootstrapSteps, this.shape.timesteps.length);
+    const boot = this.boot;
     const half = tiles.length * P;
     for (let k = 0; k < this.shape.timesteps.length; k++) {
       acc[k].fill(0);

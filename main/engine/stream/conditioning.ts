@@ -47,6 +47,15 @@ export interface LayerConditioning {
   visible: boolean;
 }
 
+/** the checks a layer's conditioning passes when set whole (setLayers) or patched (updateLayer) */
+export function checkLayerConditioning(name: string, c: Pick<StreamLayer, 'embedding' | 'negativeEmbedding' | 'promptStrength'>): void {
+  checkEmbedding(name, c.embedding);
+  if (c.negativeEmbedding) checkEmbedding(`${name} negative`, c.negativeEmbedding, c.embedding);
+  if (!(c.promptStrength >= 0 && c.promptStrength <= 1)) {
+    throw new PaletteError('E_BAD_LAYER', `${name}: prompt strength ${c.promptStrength} is outside 0..1`);
+  }
+}
+
 export function layerConditioning(l: StreamLayer): LayerConditioning {
   return { embedding: l.embedding, negativeEmbedding: l.negativeEmbedding ?? null, promptStrength: l.promptStrength, visible: l.visible };
 }

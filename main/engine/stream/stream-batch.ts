@@ -15,7 +15,7 @@ import { createStreamSchedule, SD15_SCHEDULER, type SchedulerConfig, type Stream
 import type { UNetRunner } from '../types';
 import { BatchPlan, type PlanLayer } from './batch-plan';
 import { latentPreAverage, noisyBootstrapBackground, renoise } from './batch-math';
-import { checkEmbedding, layerConditioning, lerpEmbedding, sameArray, sameEmbedding, sameLayerConditioning, type LayerConditioning } from './conditioning';
+import { checkEmbedding, checkLayerConditioning, layerConditioning, lerpEmbedding, sameArray, sameEmbedding, sameLayerConditioning, type LayerConditioning } from './conditioning';
 import { checkSettings, DEFAULT_STREAM_SETTINGS, type StreamBackground, type StreamGeometry, type StreamLayer, type StreamSettings } from './settings';
 import { planTiles, type Tile } from './tiling';
 
@@ -248,12 +248,7 @@ export class StreamBatch {
       promptStrength: patch.promptStrength ?? rec.promptStrength,
       visible: patch.visible ?? rec.visible,
     };
-    const name = `layer ${id}`;
-    checkEmbedding(name, nextRec.embedding);
-    if (nextRec.negativeEmbedding) checkEmbedding(`${name} negative`, nextRec.negativeEmbedding, nextRec.embedding);
-    if (!(nextRec.promptStrength >= 0 && nextRec.promptStrength <= 1)) {
-      throw new PaletteError('E_BAD_LAYER', `${name}: prompt strength ${nextRec.promptStrength} is outside 0..1`);
-    }
+    checkLayerConditioning(`layer ${id}`, nextRec);
     if (patch.mask) checkMask(id, patch.mask, this.geometryValue.height, this.geometryValue.width);
     this.compositor.setLayerOptions(id, { maskStrength: patch.maskStrength, maskBlur: patch.maskBlur, visible: patch.visible });
     if (patch.mask) this.compositor.setLayerMask(id, patch.mask);
@@ -365,16 +360,9 @@ export class StreamBatch {
   }
 
   private checkLayer(l: StreamLayer): void {
-    const name = `layer ${l.id}`;
     if (typeof l.id !== 'string' || l.id.length === 0) throw new PaletteError('E_BAD_LAYER', 'a layer has no id');
-    checkEmbedding(name, l.embedding);
-    if (l.negativeEmbedding) checkEmbedding(`${name} negative`, l.negativeEmbedding, l.embedding);
-    if (!(l.promptStrength >= 0 && l.promptStrength <= 1)) {
-      throw new PaletteError('E_BAD_LAYER', `${name}: prompt strength ${l.promptStrength} is outside 0..1`);
-    }
-    if (l.mask.length !== this.geometryValue.height * this.geometryValue.width) {
-      throw new PaletteError('E_BAD_MASK_SIZE', `${name}: mask has ${l.mask.length} pixels, canvas ${this.geometryValue.width}×${this.geometryValue.height} needs ${this.geometryValue.height * this.geometryValue.width}`);
-    }
+    checkLayerConditioning(`layer ${l.id}`, l);
+    checkMask(l.id, l.mask, this.geometryValue.height, this.geometryValue.width);
   }
 
   private drawSlotNoise(rng: Xoshiro128): void {
@@ -468,9 +456,7 @@ export class StreamBatch {
     for (let k = 0; k < T; k++) {
       latentPreAverage(this.acc[k], this.compositor.count[k], this.compositor.background[k], latentB, plane, this.latentChannels);
     }
-    const last = this.acc[T - 1];
-    const out = this.outputBuffer;
-    for (let j = 0; j < out.length; j++) out[j] = last[j];
+    this.outputBuffer.set(this.acc[T - 1]);
     for (let k = 0; k + 1 < T; k++) renoise(this.scheduleValue, k + 1, this.acc[k], this.slotNoise[k + 1], this.slots[k + 1]);
   }
 

@@ -159,6 +159,12 @@ describe('bad input: one line naming the problem, exit 2, nothing written', () =
     ['missing --out', () => ['render', write('s.palette', smallPalette())], /--out OUT\.png is required/],
     ['unknown command', () => ['paint'], /unknown command 'paint'/],
     ['tokenize without text', () => ['tokenize'], /give the text to tokenize/],
+    ['a broken scheduler config', () => {
+      const m = path.join(dir, 'bad-scheduler');
+      fs.cpSync(PALETTE_COLORS_DIR, m, { recursive: true });
+      fs.writeFileSync(path.join(m, 'scheduler', 'scheduler_config.json'), '{ "beta_start": ');
+      return ['schedule', '--model', m];
+    }, /scheduler_config\.json: cannot be read/],
   ];
 
   test.each(cases)('%s', async (_name, argv, message) => {
