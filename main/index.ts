@@ -4,7 +4,7 @@
  * plain Node and tested without Electron.
  */
 import * as path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, Menu, type OpenDialogOptions, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { FileDocumentService, type FileDialogs } from './app/document-service';
 import { documentsInArgv, OpenRequestQueue } from './app/file-open';
@@ -16,18 +16,17 @@ import { trustedSenderCheck } from './app/security';
 import { SettingsStore } from './app/settings-store';
 import { EngineHost } from './engine/engine-host';
 import { FrameForwarder } from './frames/forwarder';
-import { documentHandlers, documentSessionHandlers, settingsHandlers } from './ipc/document-handlers';
+import { handleAppChannels } from './ipc/app-handlers';
 import { bindRouter, connectFramePort, webContentsSender } from './ipc/electron-adapter';
-import { engineHandlers } from './ipc/engine-handlers';
-import { applyingRuntimeSettings, modelHandlers, ModelService, runtimeFromSettings } from './ipc/model-handlers';
+import { ModelService, runtimeFromSettings } from './ipc/model-handlers';
 import { defaultModelDir } from './engine/models/default-model';
 import { BUILTIN_MODEL_ID, ModelRegistry } from './model-manager';
 import { createEventPublisher, forwardEngineEvents, type PublishEvent } from './ipc/events';
 import { IpcRouter } from './ipc/router';
 import { buildMenuTemplate } from './menu';
 import { createMainWindow, registerAppScheme } from './window';
+import { APP_NAME } from '../shared/window-title';
 
-const APP_NAME = 'Semantic Palette';
 /** dist/main/index.js → the package root */
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -58,6 +57,14 @@ function webContents(a: Pick<App, 'window'>): WebContents | null {
   return a.window && !a.window.isDestroyed() ? a.window.webContents : null;
 }
 
+// dialogs are modal to the window while there is one
+async function chooseOneOpen(parent: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
+  const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
+const PALETTE_FILTER = { name: 'Semantic Palette', extensions: ['palette'] };
+
 function setupSettings(): SettingsStore {
   const store = new Store({ name: 'settings' });
   return new SettingsStore({ get: (k) => store.get(k), set: (k, v) => store.set(k, v) });
@@ -80,12 +87,7 @@ async function setupModels(a: Pick<App, 'window' | 'settings' | 'engine' | 'publ
     // HF_ENDPOINT: the Hugging Face libraries' own variable for a mirror
     endpoint: process.env.HF_ENDPOINT || undefined,
     fallbackModelId: BUILTIN_MODEL_ID,
-    async chooseFolder() {
-      const options = { title: 'Add a model folder', properties: ['openDirectory' as const] };
-      const w = a.window;
-      const r = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
-      return r.canceled ? null : (r.filePaths[0] ?? null);
-    },
+    chooseFolder: () => chooseOneOpen(a.window, { title: 'Add a model folder', properties: ['openDirectory'] }),
   });
   const installed = await models.refreshEngine().catch((e: unknown) => {
     console.error('[models] listing failed', e);
@@ -100,23 +102,15 @@ async function setupModels(a: Pick<App, 'window' | 'settings' | 'engine' | 'publ
 }
 
 function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish'>): FileDocumentService {
-  const parent = () => a.window ?? undefined;
   const dialogs: FileDialogs = {
-    async chooseOpen() {
-      const w = parent();
-      const options = {
-        properties: ['openFile' as const],
-        filters: [
-          { name: 'Semantic Palette', extensions: ['palette'] },
-          { name: 'Semantic Palette demo JSON', extensions: ['json'] },
-        ],
-      };
-      const r = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
-      return r.canceled ? null : (r.filePaths[0] ?? null);
-    },
+    chooseOpen: () =>
+      chooseOneOpen(a.window, {
+        properties: ['openFile'],
+        filters: [PALETTE_FILTER, { name: 'Semantic Palette demo JSON', extensions: ['json'] }],
+      }),
     async chooseSave(kind, suggested) {
-      const w = parent();
-      const filters = { palette: [{ name: 'Semantic Palette', extensions: ['palette'] }], png: [{ name: 'PNG image', extensions: ['png'] }], psd: [{ name: 'Photoshop document', extensions: ['psd'] }] }[kind];
+      const w = a.window;
+      const filters = { palette: [PALETTE_FILTER], png: [{ name: 'PNG image', extensions: ['png'] }], psd: [{ name: 'Photoshop document', extensions: ['psd'] }] }[kind];
       const options = { defaultPath: path.join(app.getPath('documents'), suggested), filters };
       const r = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
@@ -134,7 +128,7 @@ function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish
   docSession.autosave = autosave;
   docSession.recovery = recovery;
   const tracker = new DirtyTracker(async (q) => {
-    const w = parent();
+    const w = a.window;
     const options = { type: 'warning' as const, buttons: UNSAVED_BUTTONS.map((b) => b.label), defaultId: 0, cancelId: 2, noLink: true, message: q.message, detail: q.detail };
     const r = w ? await dialog.showMessageBox(w, options) : await dialog.showMessageBox(options);
     return choiceFromButton(r.response);
@@ -206,12 +200,7 @@ function setupIpc(a: App): void {
     isTrustedSender: trustedSenderCheck(() => webContents(a)?.id ?? null),
     logError: (channel, e) => console.error(`[ipc] ${channel}`, e),
   });
-  router
-    .handleAll(engineHandlers(a.engine))
-    .handleAll(documentHandlers(a.documents))
-    .handleAll(documentSessionHandlers(a.documents))
-    .handleAll(settingsHandlers(applyingRuntimeSettings(a.settings, a.engine, optimizedModelCacheDir())))
-    .handleAll(modelHandlers(a.models))
+  handleAppChannels(router, { ...a, optimizedModelCacheDir: optimizedModelCacheDir() })
     .handle('frames:connect', (_request, sender) => {
       const wc = webContents(a);
       if (wc && wc.id === sender.id) connectFramePort(wc, a.forwarder);

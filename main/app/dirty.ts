@@ -5,8 +5,7 @@
  * itself (a native message box in the app, a scripted answer in tests) is injected.
  */
 import * as path from 'node:path';
-
-export const APP_NAME = 'Semantic Palette';
+import { titleFor } from '../../shared/window-title';
 
 /** What would replace or close the current document. */
 export type UnsavedAction = 'close' | 'new' | 'open' | 'openRecent' | 'restore';
@@ -45,7 +44,7 @@ export function documentName(file: string | null): string {
 
 /** "• fox.palette — Semantic Palette" while unsaved, "fox.palette — Semantic Palette" once saved */
 export function windowTitle(file: string | null, dirty: boolean): string {
-  return `${dirty ? '• ' : ''}${documentName(file)} — ${APP_NAME}`;
+  return titleFor(documentName(file), dirty);
 }
 
 const ACTION_WORDS: Record<UnsavedAction, string> = {

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import {
   createPaletteDocument,
+  DEFAULT_CANVAS,
   validatePaletteDocument,
   type CanvasSize,
   type PaletteDocument,
@@ -87,7 +88,7 @@ export class FileDocumentService implements DocumentService {
   }
 
   async create(canvas?: Partial<CanvasSize>): Promise<PaletteDocumentWire> {
-    const size = { width: canvas?.width ?? 512, height: canvas?.height ?? 512 };
+    const size = { width: canvas?.width ?? DEFAULT_CANVAS.width, height: canvas?.height ?? DEFAULT_CANVAS.height };
     const lastModelId = this.deps.settings.get().lastModelId;
     const doc = createPaletteDocument({ canvas: size, ...(lastModelId ? { modelId: lastModelId } : {}) });
     await this.replaceDocument(null, false);

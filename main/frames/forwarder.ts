@@ -6,8 +6,8 @@
  *
  * Pixels: the ring read is the one copy main makes (FrameRingReader.readNewest); the port
  * then serializes that buffer across the process boundary. Pure: the port is an interface
- * (Electron's MessagePortMain in the app, worker_threads' MessagePort in the browser bridge
- * and tests).
+ * (Electron's MessagePortMain in the app, worker_threads' MessagePort in tests, page.evaluate
+ * in the end-to-end bridge).
  */
 import type { FrameMessage } from '../../shared/ipc/channels';
 import type { RingFrame } from './ring';

@@ -165,7 +165,7 @@ export class ModelService {
         const tracked = holder.tracked;
         if (!tracked || tracked.download !== download) return;
         // 'done' is announced once the engine's list has the model (below)
-        if (p.state === 'done' || p.state === 'failed' || p.state === 'cancelled') return;
+        if (isSettled(p.state)) return;
         tracked.last = { ...tracked.last, ...p, error: null };
         this.options.publish('models:downloadProgress', { ...tracked.last });
       },

@@ -7,9 +7,8 @@
 import type { RecoverableAutosave } from '../../shared/ipc/channels';
 import type { Editor } from './editor';
 import type { PaletteDocument } from './store/document';
+import { titleFor } from '../../shared/window-title';
 import { Observable } from './store/ui-store';
-
-export const APP_NAME = 'Semantic Palette';
 
 export interface FileState {
   /** where Save writes; null until the document was saved (or for an import) */
@@ -25,7 +24,7 @@ export function fileName(path: string | null): string {
 
 /** the same text main gives the native window title */
 export function windowTitle(path: string | null, dirty: boolean): string {
-  return `${dirty ? '• ' : ''}${fileName(path)} — ${APP_NAME}`;
+  return titleFor(fileName(path), dirty);
 }
 
 function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {

@@ -25,8 +25,11 @@ export interface SemanticBrush {
   mask: Uint8Array;
 }
 
-/** What the engine needs of a brush: everything but its name and colour. */
-export function engineFieldsOf(b: SemanticBrush): Pick<SemanticBrush, 'id' | 'prompt' | 'negativePrompt' | 'promptStrength' | 'maskStrength' | 'maskBlur' | 'visible' | 'mask'> {
+/** What the engine reads of a brush besides its mask: everything but its name and colour. */
+export const ENGINE_BRUSH_FIELDS = ['id', 'prompt', 'negativePrompt', 'promptStrength', 'maskStrength', 'maskBlur', 'visible'] as const;
+
+/** What the engine needs of a brush. */
+export function engineFieldsOf(b: SemanticBrush): Pick<SemanticBrush, (typeof ENGINE_BRUSH_FIELDS)[number] | 'mask'> {
   return {
     id: b.id, prompt: b.prompt, negativePrompt: b.negativePrompt, promptStrength: b.promptStrength,
     maskStrength: b.maskStrength, maskBlur: b.maskBlur, visible: b.visible, mask: b.mask,

@@ -145,7 +145,6 @@ export const IPC_ERROR = {
 } as const;
 
 export const invokeChannelNames = Object.keys(invokeChannels) as InvokeChannel[];
-export const eventChannelNames = Object.keys(eventChannels) as EventChannel[];
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(invokeChannels, name);

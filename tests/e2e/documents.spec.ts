@@ -7,19 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { test, expect, stroke, expectOutput, brushNames, COLOURS } from './support/fixtures';
+import { test, expect, stroke, expectOutput, brushNames, COLOURS, BAND, INSIDE, OUTSIDE } from './support/fixtures';
 import { installBridge, type Bridge } from './support/bridge';
 import { decodePng, readPalette, readPngText, PARAMETERS_KEYWORD } from '../../main/documents';
 import { AutosaveFolder } from '../../main/app/autosave';
 import { createPaletteDocument } from '../../shared/document';
 
-const BAND: Array<[number, number]> = [
-  [96, 256],
-  [256, 256],
-  [416, 256],
-];
-const INSIDE: [number, number] = [256, 256];
-const OUTSIDE: [number, number] = [256, 64];
 const W = 512;
 const IDENTIFY = '/usr/bin/identify';
 

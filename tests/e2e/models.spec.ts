@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { FakeHub, paletteRepoFiles } from '../unit/model-manager/fake-hub';
 import { REPO_ROOT } from './support/bridge';
-import { test, expect, stroke, expectOutput, COLOURS } from './support/fixtures';
+import { test, expect, stroke, expectOutput, COLOURS, BAND, INSIDE, OUTSIDE } from './support/fixtures';
 
 const FP16_REPO = 'palette/palette-colors-fp16';
 const FP16_ID = 'palette--palette-colors-fp16';
@@ -91,13 +91,9 @@ test('download a model with progress, pause and resume it, paint with it, remove
   await expect(panel).toHaveCount(0);
   await page.getByTestId('brush-prompt').fill('red');
   await page.getByTestId('brush-size').fill('64');
-  await stroke(page, [
-    [96, 256],
-    [256, 256],
-    [416, 256],
-  ]);
-  await expectOutput(page, 256, 256, COLOURS.red, 6);
-  await expectOutput(page, 256, 64, COLOURS.white, 6);
+  await stroke(page, BAND);
+  await expectOutput(page, ...INSIDE, COLOURS.red, 6);
+  await expectOutput(page, ...OUTSIDE, COLOURS.white, 6);
   expect(bridge.host.status().modelId).toBe(FP16_ID);
 
   // ---- remove it: the engine goes back to the built-in model, the files are gone

@@ -2,16 +2,7 @@
  * The renderer in Chromium, painting against the real engine (palette-colors model: colour
  * words paint their colour, ORACLE-MODEL.md), through the real router and engine worker.
  */
-import { test, expect, stroke, expectOutput, expectOutputWhere, brushNames, brushRow, dropImage, COLOURS } from './support/fixtures';
-
-// a horizontal band through the middle of the 512×512 canvas
-const BAND: Array<[number, number]> = [
-  [96, 256],
-  [256, 256],
-  [416, 256],
-];
-const INSIDE: [number, number] = [256, 256];
-const OUTSIDE: [number, number] = [256, 64];
+import { test, expect, stroke, expectOutput, expectOutputWhere, brushNames, brushRow, dropImage, COLOURS, BAND, INSIDE, OUTSIDE } from './support/fixtures';
 
 test.describe('painting with the live engine', () => {
   test('a red stroke turns the output red under it only; prompt, undo and eraser follow', async ({ page, bridge, consoleErrors }) => {

@@ -13,6 +13,8 @@ import type { PaletteDocument } from '../store/document';
 
 /** strokes stay see-through, so the output under them and overlapping brushes can be read */
 const LAYER_OPACITY = 0.65;
+/** placed at the scene origin, drawn as is, never picked or cached */
+const STILL = { selectable: false, evented: false, objectCaching: false, left: 0, top: 0, originX: 'left', originY: 'top' } as const;
 
 interface Scene {
   canvas: Canvas;
@@ -55,15 +57,14 @@ export function LayeredCanvas() {
     const bgRaster = document.createElement('canvas');
     bgRaster.width = width;
     bgRaster.height = height;
-    const still = { selectable: false, evented: false, objectCaching: false, left: 0, top: 0, originX: 'left', originY: 'top' } as const;
     const scene: Scene = {
       canvas,
       width,
       height,
       layers: new Map(),
-      output: new FabricImage(editor.frameCanvas, { ...still, scaleX: width / editor.frameCanvas.width, scaleY: height / editor.frameCanvas.height }),
-      background: { raster: bgRaster, image: new FabricImage(bgRaster, still), source: null },
-      cursor: new Circle({ ...still, radius: 10, fill: 'transparent', stroke: '#222', strokeWidth: 1, strokeUniform: true, originX: 'center', originY: 'center', visible: false }),
+      output: new FabricImage(editor.frameCanvas, { ...STILL, scaleX: width / editor.frameCanvas.width, scaleY: height / editor.frameCanvas.height }),
+      background: { raster: bgRaster, image: new FabricImage(bgRaster, STILL), source: null },
+      cursor: new Circle({ ...STILL, radius: 10, fill: 'transparent', stroke: '#222', strokeWidth: 1, strokeUniform: true, originX: 'center', originY: 'center', visible: false }),
     };
     sceneRef.current = scene;
 
@@ -159,7 +160,7 @@ function syncScene(scene: Scene, doc: PaletteDocument, ui: { outputUnder: boolea
     let entry = scene.layers.get(layer.id);
     if (!entry) {
       const raster = new LayerRaster(scene.width, scene.height);
-      const image = new FabricImage(raster.element, { selectable: false, evented: false, objectCaching: false, left: 0, top: 0, originX: 'left', originY: 'top', opacity: LAYER_OPACITY });
+      const image = new FabricImage(raster.element, { ...STILL, opacity: LAYER_OPACITY });
       entry = { raster, image };
       scene.layers.set(layer.id, entry);
     }

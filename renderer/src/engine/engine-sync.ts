@@ -5,8 +5,8 @@
  * flush is still in flight, so a fast stroke cannot queue up work behind the engine.
  */
 import type { PaletteDocument, SemanticBrush } from '../store/document';
-import { engineFieldsOf } from '../../../shared/document';
-import type { EngineLayerWire, IpcErrorPayload } from '../../../shared/ipc/channels';
+import { ENGINE_BRUSH_FIELDS, engineFieldsOf } from '../../../shared/document';
+import type { IpcErrorPayload } from '../../../shared/ipc/channels';
 import { parseIpcError, type PaletteApi } from '../../../shared/ipc/api';
 
 export type EngineApi = Pick<
@@ -20,17 +20,10 @@ export interface EngineSyncOptions {
   onError(error: IpcErrorPayload): void;
 }
 
-/** Fields the engine reads, besides the mask: a change in any of them needs setLayers. */
-const ENGINE_FIELDS = ['id', 'prompt', 'negativePrompt', 'promptStrength', 'maskStrength', 'maskBlur', 'visible'] as const;
-
-export function toEngineLayer(l: SemanticBrush): EngineLayerWire {
-  // a copy of the mask: the payload may be transferred, and the store's array must stay intact
-  return { ...engineFieldsOf(l), mask: l.mask.slice() };
-}
-
 function sameEngineFields(a: readonly SemanticBrush[], b: readonly SemanticBrush[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((l, i) => ENGINE_FIELDS.every((f) => l[f] === b[i][f]));
+  // a change in any field the engine reads, besides the mask, needs setLayers
+  return a.every((l, i) => ENGINE_BRUSH_FIELDS.every((f) => l[f] === b[i][f]));
 }
 
 export class EngineSync {
@@ -134,7 +127,8 @@ export class EngineSync {
         const stroke = strokes.get(l.id);
         const mask = stroke && stroke.length === size ? stroke : l.mask;
         this.sentMasks.set(l.id, mask);
-        return { ...toEngineLayer(l), mask: mask.slice() };
+        // a copy of the mask: the payload may be transferred, and the store's array must stay intact
+        return { ...engineFieldsOf(l), mask: mask.slice() };
       });
       await this.api.setLayers({ layers });
       return;

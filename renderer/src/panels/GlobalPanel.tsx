@@ -98,26 +98,8 @@ export function GlobalPanel() {
       </div>
       <SliderField label="Guidance scale" testId="guidance-scale" min={0} max={15} step={0.1} value={doc.settings.guidanceScale} mark="guidance scale" apply={(d, v) => void (d.settings.guidanceScale = v)} format={(v) => v.toFixed(1)} />
       <div className="row">
-        <label className="field">
-          <span className="field-label">Width</span>
-          <select data-testid="canvas-width" value={doc.canvas.width} onChange={(e) => setCanvas(Number(e.currentTarget.value), doc.canvas.height)}>
-            {sides(doc.canvas.width).map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Height</span>
-          <select data-testid="canvas-height" value={doc.canvas.height} onChange={(e) => setCanvas(doc.canvas.width, Number(e.currentTarget.value))}>
-            {sides(doc.canvas.height).map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SideField label="Width" testId="canvas-width" value={doc.canvas.width} onChange={(w) => setCanvas(w, doc.canvas.height)} />
+        <SideField label="Height" testId="canvas-height" value={doc.canvas.height} onChange={(h) => setCanvas(doc.canvas.width, h)} />
       </div>
       <label className="field">
         <span className="field-label">Model</span>
@@ -141,6 +123,19 @@ export function GlobalPanel() {
   );
 }
 
-function sides(current: number): number[] {
-  return CANVAS_SIDES.includes(current) ? CANVAS_SIDES : [...CANVAS_SIDES, current].sort((a, b) => a - b);
+/** one side of the canvas: the usual sizes, plus the current one if it is not among them */
+function SideField(props: { label: string; testId: string; value: number; onChange: (side: number) => void }) {
+  const sides = CANVAS_SIDES.includes(props.value) ? CANVAS_SIDES : [...CANVAS_SIDES, props.value].sort((a, b) => a - b);
+  return (
+    <label className="field">
+      <span className="field-label">{props.label}</span>
+      <select data-testid={props.testId} value={props.value} onChange={(e) => props.onChange(Number(e.currentTarget.value))}>
+        {sides.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }

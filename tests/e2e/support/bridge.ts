@@ -17,17 +17,17 @@ import type { Page } from '@playwright/test';
 import { IpcRouter, type IpcSender } from '../../../main/ipc/router';
 import { EngineHost } from '../../../main/engine/engine-host';
 import { decodeWire, encodeWire } from './wire';
-import { engineHandlers } from '../../../main/ipc/engine-handlers';
+import { handleAppChannels } from '../../../main/ipc/app-handlers';
 import { createEventPublisher, forwardEngineEvents } from '../../../main/ipc/events';
-import { applyingRuntimeSettings, modelHandlers, ModelService } from '../../../main/ipc/model-handlers';
+import { ModelService } from '../../../main/ipc/model-handlers';
+import { FrameForwarder } from '../../../main/frames/forwarder';
 import { ModelRegistry } from '../../../main/model-manager';
 import { FileDocumentService } from '../../../main/app/document-service';
 import { SettingsStore, memoryBackend } from '../../../main/app/settings-store';
 import { AutosaveFolder, Autosaver } from '../../../main/app/autosave';
 import { Recovery } from '../../../main/app/autosave-recovery';
 import { DirtyTracker, type UnsavedChoice, type UnsavedQuestion } from '../../../main/app/dirty';
-import { documentHandlers, documentSessionHandlers, settingsHandlers } from '../../../main/ipc/document-handlers';
-import type { EventChannel, EventPayload } from '../../../shared/ipc/channels';
+import type { EventChannel, EventPayload, FrameMessage } from '../../../shared/ipc/channels';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const MODEL_DIR = path.join(REPO_ROOT, 'models', 'palette-colors');
@@ -40,8 +40,6 @@ export interface Bridge {
   router: IpcRouter;
   /** channels the page called, in order (for "only changed layers are sent" checks) */
   calls: string[];
-  /** frames handed to the page */
-  framesSent: number;
   /** main's document side, as in the app: real files, stand-in dialogs */
   documents: FileDocumentService;
   /** a fresh folder per test: save dialogs answer with files in it */
@@ -101,7 +99,6 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     host,
     router,
     calls: [],
-    framesSent: 0,
     documents,
     tempDir,
     answers,
@@ -121,43 +118,25 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
   // as in the app: the engine offers what the model manager lists as complete
   await bridge.models.refreshEngine();
 
-  // ---- frames: newest only, one in flight until the preload acks it
-  let portOpen = false;
-  let acked = true;
-  let sending = false;
-  let lastSeq = 0;
-  const pump = async (): Promise<void> => {
-    if (closed || !portOpen || !acked || sending) return;
-    const frame = host.latestFrame();
-    if (!frame || frame.seq === lastSeq) return;
-    sending = true;
-    lastSeq = frame.seq;
-    acked = false;
-    try {
-      const { width, height, index, ms, pixels } = frame;
-      const delivered = await page.evaluate((m) => (window as unknown as { __paletteBridge: { frame(m: unknown): boolean } }).__paletteBridge.frame(m), encodeWire({ width, height, index, ms, pixels: pixels.buffer }) as object);
-      if (delivered) bridge.framesSent += 1;
-      else acked = true;
-    } catch {
-      acked = true; // page navigating or closed
-    } finally {
-      sending = false;
-    }
-    void pump();
+  // ---- frames: main's own forwarder (newest only, one in flight until the preload acks it);
+  // its port posts through page.evaluate, and the page's acks come back through a binding
+  const forwarder = new FrameForwarder(host);
+  let frameAck: ((data: unknown) => void) | null = null;
+  const ack = () => frameAck?.({ type: 'ack' });
+  const pagePort = {
+    postMessage: (message: FrameMessage) => {
+      page
+        .evaluate((m) => (window as unknown as { __paletteBridge: { frame(m: unknown): boolean } }).__paletteBridge.frame(m), encodeWire(message) as object)
+        // not delivered (no port yet, page navigating or closed): nothing will ack it
+        .then((delivered) => delivered || ack(), ack);
+    },
+    onMessage: (listener: (data: unknown) => void) => void (frameAck = listener),
+    close: () => void (frameAck = null),
   };
 
-  router.handleAll({
-    ...engineHandlers(host),
-    'frames:connect': async () => {
-      portOpen = true;
-      acked = true;
-      await page.evaluate(() => (window as unknown as { __paletteBridge: { connectFrames(): void } }).__paletteBridge.connectFrames());
-      void pump();
-    },
-    ...documentHandlers(documents),
-    ...documentSessionHandlers(documents),
-    ...settingsHandlers(applyingRuntimeSettings(settings, host)),
-    ...modelHandlers(bridge.models),
+  handleAppChannels(router, { engine: host, documents, settings, models: bridge.models }).handle('frames:connect', async () => {
+    await page.evaluate(() => (window as unknown as { __paletteBridge: { connectFrames(): void } }).__paletteBridge.connectFrames());
+    forwarder.attach(pagePort);
   });
 
   // main's own event forwarding, validating every payload against the channel map
@@ -170,21 +149,19 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     },
     { validate: true },
   );
-  const unsubscribe = [forwardEngineEvents(host, publish), host.onFrameAvailable(() => void pump())];
+  const unsubscribe = [forwardEngineEvents(host, publish)];
 
   await page.exposeBinding('__paletteIpcInvoke', async (source, channel: string, payload: unknown) => {
     bridge.calls.push(channel);
     const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decodeWire(payload));
     return encodeWire(result);
   });
-  await page.exposeBinding('__paletteFrameAck', async () => {
-    acked = true;
-    void pump();
-  });
+  await page.exposeBinding('__paletteFrameAck', async () => ack());
   await page.addInitScript({ path: BRIDGE_SCRIPT });
 
   bridge.close = async () => {
     closed = true;
+    forwarder.close();
     unsubscribe.forEach((u) => u());
     await autosave.close();
     bridge.models.pauseAll();

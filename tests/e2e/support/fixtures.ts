@@ -13,6 +13,16 @@ export const COLOURS: Record<'white' | 'red' | 'blue', Rgb> = {
   blue: [0, 60, 255],
 };
 
+/** a horizontal band through the middle of the 512×512 canvas */
+export const BAND: Array<[number, number]> = [
+  [96, 256],
+  [256, 256],
+  [416, 256],
+];
+/** a point on the band, and one well away from it */
+export const INSIDE: [number, number] = [256, 256];
+export const OUTSIDE: [number, number] = [256, 64];
+
 export const test = base.extend<{ bridge: Bridge; consoleErrors: string[] }>({
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
