@@ -105,7 +105,11 @@ export function LayeredCanvas() {
       editor.onStroke.delete(unStroke);
       editor.onFrame.delete(onFrame);
       sceneRef.current = null;
-      void canvas.dispose().then(() => host.replaceChildren());
+      // Take exactly this canvas's DOM out now: dispose() finishes asynchronously, after the
+      // next size's canvas is already in the host, so clearing the host then would remove it.
+      const wrapper = canvas.wrapperEl;
+      wrapper.remove();
+      void canvas.dispose().then(() => el.remove());
     };
   }, [editor, width, height]);
 
