@@ -5,7 +5,8 @@
  */
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4178;
+// PALETTE_E2E_PORT lets several checkouts run their browser tests side by side
+const PORT = Number(process.env.PALETTE_E2E_PORT ?? 4178);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
