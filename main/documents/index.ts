@@ -8,3 +8,5 @@ export { importDemoJson, importDemoFile, MASKS_NOTICE, type ImportResult } from 
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './zip-archive';
 export { decodePng, encodePng, type RgbaImage } from './png-codec';
+export { importOpenRaster, readOpenRaster, readOpenRasterMasks, readOraLayers, ORA_IMPORT_NOTICE, type OraLayer, type OraLayers } from './ora-import';
+export { parseStackXml, type OraStack, type OraStackLayer } from './ora-stack';

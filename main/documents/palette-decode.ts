@@ -55,7 +55,11 @@ function readPicture(archive: Map<string, Uint8Array>, name: string, width: numb
 }
 
 export function decodePaletteDetailed(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): DecodedPalette {
-  const archive = readArchive(bytes, limits);
+  return decodePaletteArchive(readArchive(bytes, limits));
+}
+
+/** The entries of an archive already read (and checked) by readArchive. */
+export function decodePaletteArchive(archive: Map<string, Uint8Array>): DecodedPalette {
   if (!archive.has(STACK_ENTRY)) throw new PaletteError('E_ORA_STACK_MISSING', 'the file has no stack.xml (not an OpenRaster archive)');
   const { manifest: migrated, fromVersion } = migrateManifest(parseManifest(archive.get(MANIFEST_ENTRY)));
   checkLimits(migrated);

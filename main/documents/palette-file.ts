@@ -8,7 +8,7 @@ import { encodePalette, type EncodeOptions } from './palette-encode';
 import { DEFAULT_ARCHIVE_LIMITS } from './zip-archive';
 
 /** Reads the whole file into memory once its size is known to be sane. */
-async function readBounded(file: string): Promise<Uint8Array> {
+export async function readBounded(file: string): Promise<Uint8Array> {
   let size: number;
   try {
     const stat = await fs.stat(file);
@@ -30,15 +30,20 @@ async function readBounded(file: string): Promise<Uint8Array> {
   }
 }
 
-export async function readPaletteDetailed(file: string): Promise<DecodedPalette> {
+/** Runs `decode` over the file's bytes; a PaletteError gets the file's name in front. */
+export async function decodeFile<T>(file: string, decode: (bytes: Uint8Array) => T): Promise<T> {
   const bytes = await readBounded(file);
   try {
-    return decodePaletteDetailed(bytes);
+    return decode(bytes);
   } catch (e) {
     // name the file: the user may have several open
     if (e instanceof PaletteError) throw new PaletteError(e.code, `${file}: ${e.message}`, { cause: e });
     throw e;
   }
+}
+
+export async function readPaletteDetailed(file: string): Promise<DecodedPalette> {
+  return decodeFile(file, (bytes) => decodePaletteDetailed(bytes));
 }
 
 /** Opens and validates a .palette file (any known version, migrated to the current one). */

@@ -71,3 +71,61 @@ export function thumbnail(rgba: Uint8Array, width: number, height: number, maxSi
   }
   return { data: out, width: tw, height: th };
 }
+
+/** A layer's pixels placed on the canvas at (x, y), clipped to it. */
+export interface PlacedLayer {
+  /** canvas-sized alpha */
+  alpha: Uint8Array;
+  /** canvas-sized RGBA, only when asked for */
+  rgba: Uint8Array | null;
+  /** the alpha-weighted mean colour of the pixels on the canvas, null when none is painted */
+  meanColor: [number, number, number] | null;
+  /** painted pixels (alpha > 0) the canvas cut off */
+  clippedPixels: number;
+  /** painted pixels on the canvas */
+  paintedPixels: number;
+}
+
+export function placeLayer(
+  image: { width: number; height: number; data: Uint8Array },
+  x: number,
+  y: number,
+  canvas: { width: number; height: number },
+  keepRgba = false,
+): PlacedLayer {
+  const { width: W, height: H } = canvas;
+  const { width: w, height: h, data } = image;
+  const alpha = new Uint8Array(W * H);
+  const rgba = keepRgba ? new Uint8Array(W * H * 4) : null;
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let weight = 0;
+  let painted = 0;
+  let total = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) total++;
+  const x0 = Math.max(0, x);
+  const x1 = Math.min(W, x + w);
+  const y0 = Math.max(0, y);
+  const y1 = Math.min(H, y + h);
+  for (let cy = y0; cy < y1; cy++) {
+    let s = ((cy - y) * w + (x0 - x)) * 4;
+    for (let cx = x0, d = cy * W + x0; cx < x1; cx++, d++, s += 4) {
+      const a = data[s + 3];
+      if (a === 0) continue;
+      alpha[d] = a;
+      painted++;
+      r += data[s] * a;
+      g += data[s + 1] * a;
+      b += data[s + 2] * a;
+      weight += a;
+      if (rgba) rgba.set(data.subarray(s, s + 4), d * 4);
+    }
+  }
+  const meanColor: [number, number, number] | null = weight > 0 ? [Math.round(r / weight), Math.round(g / weight), Math.round(b / weight)] : null;
+  return { alpha, rgba, meanColor, clippedPixels: total - painted, paintedPixels: painted };
+}
+
+export function toHexColor([r, g, b]: [number, number, number]): string {
+  return `#${((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1)}`;
+}
