@@ -52,6 +52,8 @@ export interface OraLayers {
 
 /** Krita's and GIMP's default bottom layer: paper, not a region */
 export const PAPER_LAYER = /^background$/i;
+/** plain painting: OpenRaster's normal mode, and MyPaint's default "Pigment" mode */
+const NORMAL_OPS = new Set(['svg:src-over', 'mypaint:spectral-wgm']);
 /** a layer PNG is at most this wide or high (it may reach past the canvas) */
 export const MAX_LAYER_SIDE = 2 * MAX_CANVAS_SIDE;
 
@@ -133,7 +135,7 @@ export function readOraLayers(archive: Map<string, Uint8Array>, options: ReadOra
     const placed = placeLayer(layerPixels(archive, entry), entry.x, entry.y, canvas);
     if (placed.clippedPixels > 0) clipped.push(entry.name);
     if (placed.paintedPixels === 0) empty.push(entry.name);
-    if (entry.compositeOp !== 'svg:src-over') blended.push(`${entry.name} (${entry.compositeOp.replace(/^[a-z]+:/, '')})`);
+    if (!NORMAL_OPS.has(entry.compositeOp)) blended.push(`${entry.name} (${entry.compositeOp.replace(/^[a-z]+:/, '')})`);
     layers.push({
       name: entry.name,
       mask: placed.alpha,

@@ -17,6 +17,7 @@ const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'ora');
 const KRITA = path.join(FIXTURES, 'krita-layers.ora');
 const KRITA_CLI = path.join(FIXTURES, 'krita-cli-export.ora');
 const KRITA_MOVED = path.join(FIXTURES, 'krita-moved.ora');
+const MYPAINT = path.join(FIXTURES, 'mypaint-layers.ora');
 
 const havePython = spawnSync('python3', ['-c', 'import zipfile, zlib, xml.etree.ElementTree'], { encoding: 'utf8' }).status === 0;
 if (!havePython) console.warn('skipping the independent OpenRaster reader: python3 is not available');
@@ -156,6 +157,34 @@ describe('a Krita 5.1.5 OpenRaster file as a new document', () => {
     // "black" lies below the small canvas: empty, and said so
     expect(bbox(small.layers[3].mask, 320)).toBeNull();
     expect(small.notices.join('\n')).toMatch(/Nothing is painted on the canvas in "blue sky", "black"/);
+  });
+});
+
+describe('a MyPaint 2.0.1 OpenRaster file (real brush strokes)', () => {
+  test('layers become brushes; "background" paper left out; hidden and 50% kept; Pigment mode is plain painting', async () => {
+    const { document: doc, notices } = await readOpenRaster(MYPAINT);
+    expect(doc.canvas).toEqual({ width: 512, height: 512 });
+    expect(doc.layers.map((l) => l.name)).toEqual(['Layer', 'blue sky', 'red', 'green', 'yellow']);
+    const by = Object.fromEntries(doc.layers.map((l) => [l.name, l]));
+    expect(by.green.visible).toBe(false);
+    expect(by.yellow.maskStrength).toBe(0.5);
+    expect(notices.join('\n')).toMatch(/"background" is the paper/);
+    expect(notices.join('\n')).toMatch(/Nothing is painted on the canvas in "Layer"/);
+    expect(notices.join('\n')).not.toMatch(/Blending modes/);
+    // the pen's antialiased strokes: partial alpha along the edges
+    expect(by.red.mask.some((v) => v > 0 && v < 255)).toBe(true);
+    // the red strokes run along y = 260..360 from x = 60 to 200
+    expect(by.red.mask[300 * W + 130]).toBeGreaterThan(200);
+    expect(by.red.mask[300 * W + 260]).toBe(0);
+  });
+
+  (havePython ? test : test.skip)('every mask equals the layer alpha at its offset, as the independent reader computes it', async () => {
+    const truth = independent(MYPAINT);
+    const { document: doc } = await readOpenRaster(MYPAINT);
+    const brushes = truth.layers.filter((l) => l.name !== 'background').reverse();
+    expect(doc.layers.map((l) => l.name)).toEqual(brushes.map((l) => l.name));
+    for (const [i, l] of brushes.entries()) expect(Buffer.from(doc.layers[i].mask).equals(Buffer.from(l.mask, 'base64'))).toBe(true);
+    expect(truth.layers.some((l) => l.x !== 0 || l.y !== 0)).toBe(true);
   });
 });
 
