@@ -64,6 +64,7 @@ async function chooseOneOpen(parent: BrowserWindow | null, options: OpenDialogOp
 }
 
 const PALETTE_FILTER = { name: 'Semantic Palette', extensions: ['palette'] };
+const ORA_FILTER = { name: 'OpenRaster image (Krita, GIMP, MyPaint)', extensions: ['ora'] };
 
 function setupSettings(): SettingsStore {
   const store = new Store({ name: 'settings' });
@@ -103,10 +104,12 @@ async function setupModels(a: Pick<App, 'window' | 'settings' | 'engine' | 'publ
 
 function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish'>): FileDocumentService {
   const dialogs: FileDialogs = {
-    chooseOpen: () =>
+    chooseOpen: (kind = 'document') =>
       chooseOneOpen(a.window, {
         properties: ['openFile'],
-        filters: [PALETTE_FILTER, { name: 'Semantic Palette demo JSON', extensions: ['json'] }],
+        ...(kind === 'ora'
+          ? { title: 'Update masks from OpenRaster', filters: [ORA_FILTER, PALETTE_FILTER] }
+          : { filters: [{ name: 'Semantic Palette or OpenRaster', extensions: ['palette', 'ora'] }, PALETTE_FILTER, ORA_FILTER, { name: 'Semantic Palette demo JSON', extensions: ['json'] }] }),
       }),
     async chooseSave(kind, suggested) {
       const w = a.window;

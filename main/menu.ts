@@ -56,6 +56,8 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
         item('Open…', 'open'),
         { label: 'Open Recent', submenu: recentItems },
         { type: 'separator' },
+        item('Update Masks from OpenRaster…', 'updateMasksFromOra'),
+        { type: 'separator' },
         item('Save', 'save'),
         item('Save As…', 'saveAs'),
         { type: 'separator' },

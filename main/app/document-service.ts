@@ -16,12 +16,13 @@ import {
 import { PaletteError } from '../../shared/errors';
 import type {
   OpenedDocument,
+  OraMasksWire,
   PaletteDocumentWire,
   RecentEntry,
   RecoverableAutosave,
   UnsavedDecisionWire,
 } from '../../shared/ipc/channels';
-import { importDemoFile, readPaletteDetailed, writePalette, writePngExport, writePsdExport } from '../documents';
+import { importDemoFile, readOpenRaster, readOpenRasterMasks, readPaletteDetailed, writePalette, writePngExport, writePsdExport } from '../documents';
 import type { DocumentService } from '../ipc/document-handlers';
 import type { SettingsStore } from './settings-store';
 import type { Autosaver } from './autosave';
@@ -30,8 +31,8 @@ import { DirtyTracker, type UnsavedAction } from './dirty';
 import { RecentFiles } from './recent';
 
 export interface FileDialogs {
-  /** .palette (or demo .json) to open; null when cancelled */
-  chooseOpen(): Promise<string | null>;
+  /** a document to open (.palette, .ora, demo .json), or an .ora whose masks update the open document; null when cancelled */
+  chooseOpen(kind?: 'document' | 'ora'): Promise<string | null>;
   chooseSave(kind: 'palette' | 'png' | 'psd', suggested: string): Promise<string | null>;
 }
 
@@ -74,6 +75,8 @@ export class FileDocumentService implements DocumentService {
   currentPath: string | null = null;
   readonly tracker: DirtyTracker;
   private readonly recentFiles: RecentFiles | null;
+  /** the file an unsaved import came from: Save As suggests its name */
+  private importedName: string | null = null;
 
   constructor(private readonly deps: DocumentServiceDeps) {
     this.tracker = deps.tracker ?? new DirtyTracker(async () => 'discard');
@@ -101,12 +104,16 @@ export class FileDocumentService implements DocumentService {
     const notes: string[] = [];
     let document: PaletteDocument;
     let documentPath: string | null;
+    let importedName: string | null = null;
     // everything is read and checked before the current document is let go
-    if (path.extname(chosen).toLowerCase() === '.json') {
-      const imported = await importDemoFile(chosen);
+    const extension = path.extname(chosen).toLowerCase();
+    if (extension === '.json' || extension === '.ora') {
+      // another program's file (the demo's JSON, any OpenRaster image): a new, unsaved document
+      const imported = extension === '.json' ? await importDemoFile(chosen) : await readOpenRaster(chosen);
       document = imported.document;
       notes.push(...imported.notices);
       documentPath = null; // an import is saved as a new .palette
+      importedName = path.basename(chosen, path.extname(chosen));
     } else {
       this.recentFiles?.checkOpen(chosen);
       const decoded = await readPaletteDetailed(chosen);
@@ -118,6 +125,7 @@ export class FileDocumentService implements DocumentService {
     // an import exists nowhere as a .palette yet: unsaved work from the start
     const dirty = documentPath === null;
     await this.replaceDocument(documentPath, dirty);
+    this.importedName = importedName;
     return { path: chosen, document, mergedImage: null, notes, documentPath, dirty };
   }
 
@@ -185,6 +193,14 @@ export class FileDocumentService implements DocumentService {
     return { path: target };
   }
 
+  /** Update masks from OpenRaster: the file's layers as masks for the open document's canvas (nothing changes here). */
+  async readOraMasks(canvas: CanvasSize, file?: string): Promise<OraMasksWire | null> {
+    const chosen = file ?? (await this.deps.dialogs.chooseOpen('ora'));
+    if (!chosen) return null;
+    const ora = await readOpenRasterMasks(chosen, canvas);
+    return { path: chosen, canvas: ora.canvas, layers: ora.layers, notes: ora.notices };
+  }
+
   /** the recent list with files that no longer exist pruned */
   recent(): RecentEntry[] {
     return this.recentFiles ? this.recentFiles.list().entries : this.deps.settings.recent();
@@ -200,6 +216,7 @@ export class FileDocumentService implements DocumentService {
   /** a new current document: the old one's autosave goes (it was saved or the user let it go) */
   private async replaceDocument(file: string | null, dirty: boolean, autosaveId: string | null = null): Promise<void> {
     await this.deps.autosave?.replaceDocument(autosaveId);
+    this.importedName = null;
     this.currentPath = file;
     await this.setDirty(dirty);
   }
@@ -219,7 +236,7 @@ export class FileDocumentService implements DocumentService {
   }
 
   private suggestedName(ext: string): string {
-    const base = this.currentPath ? path.basename(this.currentPath, path.extname(this.currentPath)) : 'Untitled';
+    const base = this.currentPath ? path.basename(this.currentPath, path.extname(this.currentPath)) : (this.importedName ?? 'Untitled');
     return `${base}${ext}`;
   }
 }

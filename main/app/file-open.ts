@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const DOCUMENT_EXTENSIONS = ['.palette'];
+/** what the app opens when the OS hands it a file: its own documents and OpenRaster images */
+export const DOCUMENT_EXTENSIONS = ['.palette', '.ora'];
 
 /** the document paths in an argv (skips flags, the executable and the app folder) */
 export function documentsInArgv(argv: readonly string[], cwd = process.cwd()): string[] {

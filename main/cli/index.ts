@@ -15,10 +15,10 @@ import { modelsCommand, type ModelsCommandOptions } from './models';
 export const USAGE = `usage: palette <command> [options]
 
 commands:
-  render FILE.palette --out OUT.png [--model DIR] [--seed N] [--steps 0,4,12,25,37]
+  render FILE.palette|FILE.ora --out OUT.png [--model DIR] [--seed N] [--steps 0,4,12,25,37]
          [--mask-type continuous|semi-continuous|discrete] [--guidance none|full --scale G]
          [--noise fixed|fresh] [--threads N] [--provider NAME] [--cache-dir DIR] [--json]
-  export FILE.palette [--png OUT.png] [--psd OUT.psd] [--model DIR] [--seed N] ...render options
+  export FILE.palette|FILE.ora [--png OUT.png] [--psd OUT.psd] [--model DIR] [--seed N] ...render options
   tokenize [--model DIR] "text"       77 token ids as JSON
   inspect [--model DIR] [--provider NAME] [--cache-dir DIR]
                                       the model's components, inputs and outputs, the provider

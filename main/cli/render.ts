@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PaletteError } from '../../shared/errors';
 import type { PaletteDocument } from '../../shared/document';
-import { readPalette, writePngExport, writePsdExport } from '../documents';
+import { readOpenRaster, readPalette, writePngExport, writePsdExport } from '../documents';
 import { loadPipeline } from '../engine/pipeline';
 import type { EngineFrame, EngineSettings } from '../engine/pipeline-api';
 import { DEFAULT_MODEL_ID, GUIDANCE_MODES, MASK_TYPES, MAX_GUIDANCE_SCALE, MAX_SEED, NOISE_MODES, engineFieldsOf } from '../../shared/document';
@@ -37,7 +37,7 @@ interface RenderRequest {
 }
 
 function parseRenderRequest(command: string, values: Record<string, unknown>, positionals: string[]): RenderRequest {
-  if (positionals.length !== 1) throw new PaletteError('E_USAGE', `palette ${command}: give one .palette file`);
+  if (positionals.length !== 1) throw new PaletteError('E_USAGE', `palette ${command}: give one .palette or .ora file`);
   const settings: Partial<EngineSettings> = {};
   const steps = parseSteps(values.steps as string | undefined);
   if (steps) settings.tIndexList = steps;
@@ -81,8 +81,16 @@ interface Rendered {
   summary: Record<string, unknown>;
 }
 
+/** a .palette, or any OpenRaster image as the app opens it (each layer a brush); its notes go to stderr */
+async function readDocument(req: RenderRequest, io: Io): Promise<PaletteDocument> {
+  if (path.extname(req.file).toLowerCase() !== '.ora') return readPalette(req.file);
+  const { document, notices } = await readOpenRaster(req.file);
+  if (!req.json) for (const n of notices) io.err(`palette: note: ${n}\n`);
+  return document;
+}
+
 async function renderDocument(req: RenderRequest, io: Io): Promise<Rendered> {
-  const doc = await readPalette(req.file);
+  const doc = await readDocument(req, io);
   if (req.seed !== undefined) doc.seed = req.seed;
   doc.settings = { ...doc.settings, ...req.settings };
   const { width, height } = doc.canvas;

@@ -14,6 +14,7 @@ import {
   MAX_CANVAS_SIDE,
   MAX_LAYERS,
   MAX_NAME_LENGTH,
+  MAX_PROMPT_LENGTH,
   validateCanvasSize,
   validatePaletteDocument,
   type BrushInit,
@@ -137,7 +138,7 @@ export function readOraLayers(archive: Map<string, Uint8Array>, options: ReadOra
     if (placed.paintedPixels === 0) empty.push(entry.name);
     if (!NORMAL_OPS.has(entry.compositeOp)) blended.push(`${entry.name} (${entry.compositeOp.replace(/^[a-z]+:/, '')})`);
     layers.push({
-      name: entry.name,
+      name: entry.name.slice(0, MAX_PROMPT_LENGTH),
       mask: placed.alpha,
       color: placed.meanColor ? toHexColor(placed.meanColor) : null,
       opacity: entry.opacity,

@@ -4,6 +4,7 @@ import type {
   AppSettings,
   AppSettingsPatch,
   OpenedDocument,
+  OraMasksWire,
   PaletteDocumentWire,
   RecentEntry,
   RecoverableAutosave,
@@ -20,6 +21,8 @@ export interface DocumentService {
   exportImage(document: PaletteDocumentWire, kind: 'png' | 'psd'): Promise<{ path: string } | null>;
   recent(): RecentEntry[] | Promise<RecentEntry[]>;
   setDirty(dirty: boolean): void;
+  /** an .ora's layers as masks for a canvas of this size; no path → ask; null → cancelled */
+  readOraMasks(canvas: CanvasSize, path?: string): Promise<OraMasksWire | null>;
 }
 
 /** Unsaved work: the prompt before it is replaced, autosave, and recovery after a crash. */
@@ -47,6 +50,7 @@ export function documentHandlers(documents: DocumentService): InvokeHandlers {
     'document:exportPsd': ({ document }) => documents.exportImage(document, 'psd'),
     'document:recent': () => documents.recent(),
     'document:setDirty': ({ dirty }) => documents.setDirty(dirty),
+    'document:readOraMasks': ({ canvas, path }) => documents.readOraMasks(canvas, path),
   };
 }
 

@@ -13,6 +13,7 @@ import { GlobalPanel } from './panels/GlobalPanel';
 import { Toasts } from './panels/Toasts';
 import { DocumentTitle } from './panels/DocumentTitle';
 import { RecoveryPrompt } from './panels/RecoveryPrompt';
+import { OraMasksDialog } from './panels/OraMasksDialog';
 import { installDocumentSession } from './document-session';
 
 export function App({ editor }: { editor: Editor }) {
@@ -54,6 +55,7 @@ export function App({ editor }: { editor: Editor }) {
           </aside>
         </main>
         <RecoveryPrompt />
+        <OraMasksDialog />
         <Toasts />
       </div>
     </EditorContext.Provider>

@@ -5,6 +5,7 @@ import { fromWire, toWire, toggleLive, type Editor } from './editor';
 import { documentFile } from './document-file';
 import { pushToast, zoomBy, zoomToFit } from './store/ui-store';
 import { redo, undo } from './shortcuts';
+import { updateMasksFromOra } from './ora-update';
 
 async function guarded(editor: Editor, work: () => Promise<void>): Promise<void> {
   try {
@@ -115,6 +116,8 @@ export function runCommand(editor: Editor, { command, path }: MenuCommandEvent):
       return Promise.resolve();
     case 'toggleLive':
       return toggleLive(editor);
+    case 'updateMasksFromOra':
+      return updateMasksFromOra(editor);
     default: {
       const unknown: never = command;
       return Promise.reject(new Error(`unknown menu command ${String(unknown)}`));

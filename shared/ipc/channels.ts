@@ -63,6 +63,11 @@ export const invokeChannels = {
   'document:discardAutosave': invoke(z.object({ id: p.recoverableAutosave.shape.id }), z.void()),
   /** closes the window after the save a close prompt asked for (document:saveRequest) */
   'document:closeWindow': invoke(none, z.void()),
+  /**
+   * Update masks from OpenRaster: no path → the Open dialog for an .ora; null → cancelled.
+   * The file's layers come back as masks for a canvas of this size (the renderer matches names).
+   */
+  'document:readOraMasks': invoke(z.object({ canvas: p.canvasSize, path: p.filePath.optional() }), p.oraMasks.nullable()),
 
   // ------------------------------------------------------------ settings
   'settings:get': invoke(none, p.appSettings),
@@ -175,6 +180,8 @@ export type MenuCommand = z.output<typeof p.menuCommand>;
 export type MenuCommandEvent = z.output<typeof p.menuCommandEvent>;
 export type UnsavedDecisionWire = z.output<typeof p.unsavedDecision>;
 export type RecoverableAutosave = z.output<typeof p.recoverableAutosave>;
+export type OraMasksWire = z.output<typeof p.oraMasks>;
+export type OraLayerWire = z.output<typeof p.oraLayer>;
 export type InstalledModelWire = z.output<typeof p.installedModel>;
 export type DownloadProgressWire = z.output<typeof p.downloadProgress>;
 export type ModelsOverview = z.output<typeof p.modelsOverview>;

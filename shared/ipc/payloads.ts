@@ -169,6 +169,27 @@ export const openedDocument = z.object({
   dirty: z.boolean().optional(),
 });
 
+/** One layer of an OpenRaster file, placed on the open document's canvas (Update masks from OpenRaster). */
+export const oraLayer = z.object({
+  /** the layer's name as the file has it (matched against brush names) */
+  name: promptText,
+  /** canvas-sized alpha, 0..255 */
+  mask: bytes,
+  /** '#rrggbb' mean colour of the layer's pixels; null for an empty layer */
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable(),
+  opacity: unit,
+  visible: z.boolean(),
+});
+
+/** The masks of an OpenRaster file for the open document: layers bottom → top. */
+export const oraMasks = z.object({
+  path: z.string(),
+  canvas: canvasSize,
+  layers: z.array(oraLayer).max(64),
+  /** one-line notes for the user (clipped layers, a canvas of another size, the paper layer) */
+  notes: z.array(z.string()),
+});
+
 /** What would replace the current document (closing the window asks in main itself). */
 export const unsavedAction = z.enum(['new', 'open', 'openRecent', 'restore']);
 /** proceed: nothing to lose or the user said Don't Save; save: save first, go on if it saved; cancel: stay */
@@ -225,6 +246,7 @@ export const menuCommand = z.enum([
   'zoomOut',
   'zoomFit',
   'toggleLive',
+  'updateMasksFromOra',
 ]);
 
 /** `path` is set for openRecent only. */
