@@ -119,9 +119,12 @@ export function readOraLayers(archive: Map<string, Uint8Array>, options: ReadOra
   let backgroundEntry: OraStackLayer | null = null;
   if (bottom && bottom.groups.length === 0 && (PAPER_LAYER.test(bottom.name.trim()) || bottom.name === BACKGROUND_LAYER_NAME)) {
     entries = entries.slice(0, -1);
-    if (bottom.name !== BACKGROUND_LAYER_NAME) notices.push(`The bottom layer ${JSON.stringify(bottom.name)} is the paper, not a brush (rename it to paint with it).`);
-    else if (!options.canvas && bottom.visible) backgroundEntry = bottom;
-    else notices.push(`The bottom layer "${BACKGROUND_LAYER_NAME}" is ${options.canvas ? 'the background: it is not a mask' : 'hidden: the document has no background image'}.`);
+    // updating masks, it is simply not a mask (nothing to say)
+    if (!options.canvas) {
+      if (bottom.name !== BACKGROUND_LAYER_NAME) notices.push(`The bottom layer ${JSON.stringify(bottom.name)} is the paper, not a brush (rename it to paint with it).`);
+      else if (bottom.visible) backgroundEntry = bottom;
+      else notices.push(`The bottom layer "${BACKGROUND_LAYER_NAME}" is hidden: the document has no background image.`);
+    }
   }
   if (entries.length > MAX_LAYERS) {
     throw new PaletteError('E_TOO_MANY_LAYERS', `the image has ${entries.length} layers; at most ${MAX_LAYERS} can become brushes`);
@@ -192,7 +195,8 @@ export function importOpenRaster(bytes: Uint8Array, limits: ArchiveLimits = DEFA
     layers: ora.layers.map(oraLayerToBrush),
   });
   validatePaletteDocument(document);
-  return { document, notices: [ORA_IMPORT_NOTICE, ...ora.notices] };
+  // the details in one line: one toast, not one per remark
+  return { document, notices: [ORA_IMPORT_NOTICE, ...(ora.notices.length > 0 ? [ora.notices.join(' ')] : [])] };
 }
 
 /** Opens an .ora as a new document (the file's name is in every error). */

@@ -36,16 +36,20 @@ export async function updateMasksFromOra(editor: Editor, path?: string): Promise
       pushToast(editor.ui, 'error', 'The canvas size changed while the file was read: choose Update Masks from OpenRaster again.');
       return;
     }
-    for (const note of masks.notes) pushToast(editor.ui, 'info', note);
     const plan = planOraMasks(now.layers, masks.layers);
     if (plan.updates.length === 0 && plan.added.length === 0) {
+      for (const note of masks.notes) pushToast(editor.ui, 'info', note);
       pushToast(editor.ui, 'warning', `${fileName(masks.path)} has no layers to take masks from.`);
       return;
     }
     const pending = { file: masks.path, plan, notes: masks.notes };
     // every brush found its layer and no layer is left over: nothing to ask
-    if (plan.unmatched.length === 0 && plan.added.length === 0) apply(editor, pending, false);
-    else oraMasksSession(editor).set({ pending });
+    if (plan.unmatched.length === 0 && plan.added.length === 0) {
+      for (const note of masks.notes) pushToast(editor.ui, 'info', note);
+      apply(editor, pending, false);
+    } else {
+      oraMasksSession(editor).set({ pending }); // the dialog shows the notes
+    }
   } catch (e) {
     pushToast(editor.ui, 'error', parseIpcError(e).message);
   }

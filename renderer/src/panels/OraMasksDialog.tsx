@@ -38,6 +38,13 @@ export function OraMasksDialog() {
       <div className="models-dialog ora-masks-dialog" role="dialog" aria-modal="true" aria-labelledby="ora-masks-title" data-testid="ora-masks-dialog">
         <h2 id="ora-masks-title">Update masks from {fileName(pending.file)}</h2>
         <p>Layers are matched to brushes by name. Prompts and settings stay as they are; only the masks change.</p>
+        {pending.notes.length > 0 && (
+          <ul className="ora-masks-notes" data-testid="ora-masks-notes">
+            {pending.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        )}
         <h3>Masks to update ({plan.updates.length})</h3>
         {plan.updates.length > 0 ? <Names names={plan.updates.map((u) => u.name)} testId="ora-masks-updated" /> : <p>None of the file's layers is named like a brush.</p>}
         {plan.unmatched.length > 0 && (
@@ -62,6 +69,8 @@ export function OraMasksDialog() {
           <button
             type="button"
             data-testid="ora-masks-apply"
+            className="primary"
+            autoFocus
             disabled={plan.updates.length === 0 && !(addNew && added.length > 0)}
             onClick={() => resolveOraMasks(editor, { apply: true, addNew })}
           >
