@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileDocumentService } from '../../../main/app/document-service';
+import { documentsInArgv } from '../../../main/app/file-open';
 import { SettingsStore, memoryBackend } from '../../../main/app/settings-store';
 import { readOpenRaster, readOpenRasterMasks, readPalette } from '../../../main/documents';
 import { documentHandlers } from '../../../main/ipc/document-handlers';
@@ -19,6 +20,9 @@ import { applyOraMasks, planOraMasks } from '../../../renderer/src/store/ora-mas
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'ora');
 const KRITA = path.join(FIXTURES, 'krita-layers.ora');
 const KRITA_MOVED = path.join(FIXTURES, 'krita-moved.ora');
+/** resources/examples/seaside.palette opened in Krita, "Sun" moved by (40, 24), "Sea" hidden, saved as .ora */
+const KRITA_ROUNDTRIP = path.join(FIXTURES, 'krita-roundtrip.ora');
+const SEASIDE = path.resolve(__dirname, '..', '..', '..', 'resources', 'examples', 'seaside.palette');
 const W = 512;
 
 let dir: string;
@@ -59,6 +63,12 @@ describe('File → Open of an OpenRaster image', () => {
     expect(saved).toEqual({ path: path.join(dir, 'painting.palette') });
     const back = await readPalette(saved!.path);
     expect(documentsEqual(back, opened.document as PaletteDocument)).toBe(true);
+  });
+
+  test('an .ora handed over by the OS (command line, second instance) is opened like a .palette', () => {
+    fs.copyFileSync(KRITA, path.join(dir, 'art.ORA'));
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    expect(documentsInArgv(['app', '--flag', 'art.ORA', 'notes.txt', 'missing.ora'], dir)).toEqual([path.join(dir, 'art.ORA')]);
   });
 
   test('a broken .ora leaves the open document as it was (the error names the file)', async () => {
@@ -149,6 +159,30 @@ describe('Update masks from OpenRaster (renderer)', () => {
     expect(documentsEqual(store.getState(), before)).toBe(true);
     expect(store.redo()).toBe(true);
     expect(documentsEqual(store.getState(), after)).toBe(true);
+  });
+
+  test('our .palette through Krita and back: every brush finds its layer, masks exactly as Krita left them (the moved one shifted)', async () => {
+    const original = await readPalette(SEASIDE);
+    const store = new DocumentStore<PaletteDocument>(original);
+    const krita = await readOpenRasterMasks(KRITA_ROUNDTRIP, original.canvas);
+    const plan = planOraMasks(original.layers, krita.layers as OraLayerWire[]);
+    expect(plan.unmatched).toEqual([]);
+    expect(plan.added).toEqual([]);
+    expect(plan.updates.map((u) => u.name).sort()).toEqual(['Sea', 'Sky', 'Sun', 'Umbrella']);
+    applyOraMasks(store, plan, { addNew: false });
+    const after = store.getState();
+    for (const [i, l] of after.layers.entries()) {
+      const before = original.layers[i];
+      expect([l.id, l.prompt, l.visible]).toEqual([before.id, before.prompt, before.visible]); // Krita's hiding of "Sea" is not a mask
+      if (l.name !== 'Sun') {
+        expect({ name: l.name, same: Buffer.from(l.mask).equals(Buffer.from(before.mask)) }).toEqual({ name: l.name, same: true });
+        continue;
+      }
+      const shifted = new Uint8Array(W * W);
+      for (let y = 0; y + 24 < W; y++) for (let x = 0; x + 40 < W; x++) shifted[(y + 24) * W + x + 40] = before.mask[y * W + x];
+      expect(Buffer.from(l.mask).equals(shifted)).toBe(true);
+      expect(painted(l.mask)).toBeGreaterThan(100);
+    }
   });
 
   test('without adding new layers only masks change', async () => {
