@@ -174,6 +174,49 @@ test.describe('OpenRaster from Krita', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  test('Update masks onto a document of another size with no matching names: the dialog says so, new layers come in at the top-left', async ({ page, bridge, consoleErrors }) => {
+    // a session: first the Krita file, then the 1024×512 panorama example replaces it
+    await openKrita(page, bridge);
+    await expectOutput(page, 128, 304, RED);
+    fs.copyFileSync(path.resolve(__dirname, '..', '..', 'resources', 'examples', 'panorama.palette'), path.join(bridge.tempDir, 'panorama.palette'));
+    bridge.answers.unsaved.push('proceed');
+    bridge.answers.open.push('panorama.palette');
+    bridge.emit('menu:command', { command: 'open' });
+    await expect.poll(() => brushNames(page)).toEqual(['Boat', 'Sea', 'Sky']);
+    await expect(page).toHaveTitle('panorama.palette — Semantic Palette');
+    await expectOutputWhere(page, 128, 304, 'the panorama\'s sea', ([r, , b]) => b > r + 80);
+    const farRight = await expectOutputWhere(page, 800, 300, 'a settled frame', () => true);
+
+    provide(bridge, 'krita-layers.ora');
+    bridge.answers.open.push('krita-layers.ora');
+    bridge.emit('menu:command', { command: 'updateMasksFromOra' });
+    const dialog = page.getByTestId('ora-masks-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('ora-masks-notes')).toContainText('The OpenRaster image is 512×512 and the canvas 1024×512');
+    await expect(dialog.getByTestId('ora-masks-updated')).toHaveCount(0);
+    await expect(dialog).toContainText("None of the file's layers is named like a brush.");
+    const unmatched = await dialog.getByTestId('ora-masks-unmatched').locator('li').evaluateAll((li) => li.map((e) => e.getAttribute('data-name')));
+    expect(unmatched).toEqual(['Boat', 'Sea', 'Sky']);
+    // nothing to do unless the new layers are added
+    await dialog.getByTestId('ora-masks-add-new').uncheck();
+    await expect(dialog.getByTestId('ora-masks-apply')).toBeDisabled();
+    await dialog.getByTestId('ora-masks-add-new').check();
+    await shot(page, 'update-other-size');
+    await dialog.getByTestId('ora-masks-apply').click();
+    await expect.poll(() => brushNames(page)).toEqual(['orange', 'pink', 'purple', 'yellow', 'green', 'red', 'blue sky', 'Boat', 'Sea', 'Sky']);
+    // placed from the top-left corner of the wider canvas, painting what the names say over
+    // the panorama's brushes (its cover alpha 0.3 lets some of the sea through)
+    await expectOutputWhere(page, 128, 304, 'red over the sea', ([r, g, b]) => r > 150 && g < 60 && b < 90);
+    await expectOutputWhere(page, 160, 448, 'purple over the sea', ([r, g, b]) => b > 150 && r > 60 && g < 60);
+    // beyond the file's 512 pixels nothing changed
+    await expectOutput(page, 800, 300, farRight);
+    await expect(brushRow(page, 'green')).toHaveAttribute('data-visible', 'false');
+    await page.getByTestId('undo').click();
+    await expect.poll(() => brushNames(page)).toEqual(['Boat', 'Sea', 'Sky']);
+    await expect(page).toHaveTitle('panorama.palette — Semantic Palette');
+    expect(consoleErrors).toEqual([]);
+  });
+
   test('a broken .ora: File → Open shows one error and keeps the document; Update masks does too', async ({ page, bridge }) => {
     fs.writeFileSync(path.join(bridge.tempDir, 'broken.ora'), 'not a zip');
     const before = await brushNames(page);
