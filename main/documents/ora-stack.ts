@@ -76,10 +76,13 @@ export function parseStackXml(bytes: Uint8Array): OraStack {
   const frames: Frame[] = [];
   const layers: OraStackLayer[] = [];
   let depth = 0;
+  /** per open element: whether it pushed a frame (a stack that is part of the picture) */
+  const pushed: boolean[] = [];
   let failure: PaletteError | null = null;
 
   parser.on('opentag', (tag) => {
     depth += 1;
+    pushed.push(false);
     if (depth === 1) {
       if (tag.name !== 'image') throw bad(`the root element is <${tag.name}>, expected <image>`);
       const w = number(tag, 'w', NaN);
@@ -108,8 +111,7 @@ export function parseStackXml(bytes: Uint8Array): OraStack {
         // the root stack is the image itself, not a group
         groups: depth === 2 ? [] : [...base.groups, tag.attributes.name ?? ''],
       });
-      // closetag pops only what opentag pushed
-      (tag as SaxesTagPlain & { pushed?: boolean }).pushed = true;
+      pushed[pushed.length - 1] = true;
       return;
     }
     if (tag.name === 'layer' && parent && depth === frames.length + 2) {
@@ -132,9 +134,9 @@ export function parseStackXml(bytes: Uint8Array): OraStack {
     }
     // other elements (<text>, <filter>, extensions) carry no pixels we can use
   });
-  parser.on('closetag', (tag) => {
+  parser.on('closetag', () => {
     depth -= 1;
-    if ((tag as SaxesTagPlain & { pushed?: boolean }).pushed) frames.pop();
+    if (pushed.pop()) frames.pop();
   });
   parser.on('error', (e) => {
     failure ??= bad(`is not well-formed XML: ${e.message.split('\n')[0]}`, e);
