@@ -43,6 +43,19 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 const RED = promptColour('red');
+const at = (x: number, y: number, prompt: string, tolerance?: number): Probe => ({ at: [x, y], rgb: promptColour(prompt), tolerance });
+const atRgb = (x: number, y: number, rgb: Rgb): Probe => ({ at: [x, y], rgb });
+
+async function expectCanvasSize(page: Page, width: number, height: number): Promise<void> {
+  await expect(page.getByTestId('canvas-width')).toHaveValue(String(width));
+  await expect(page.getByTestId('canvas-height')).toHaveValue(String(height));
+  await expectOnePaintingCanvas(page, width, height);
+}
+
+/** Moves a range input to `value` as a pointer drag would end (one gesture, one undo step). */
+async function slide(page: Page, testId: string, value: number): Promise<void> {
+  await page.getByTestId(testId).fill(String(value));
+}
 
 test.describe('a long sitting', () => {
   test('the painting canvas survives Width/Height changes and opening a document of another size', async ({ page, bridge }) => {
@@ -78,7 +91,111 @@ test.describe('a long sitting', () => {
     expect(boat.mask[460 * 1024 + 240]).toBe(255);
     await shot(page, 'panorama-stroke');
   });
+
+  test('open an example, paint, resize, open another size, undo across the resize, paint, hide/show, every slider, a background', async ({ page, bridge }) => {
+    // a whole sitting: many steps, each waiting for the engine on a shared two-core machine
+    test.setTimeout(15 * 60_000);
+    // 1. an example: every region its prompt's colour
+    await openFile(page, bridge, path.join(EXAMPLES, 'seaside.palette'));
+    await expectCanvasSize(page, 512, 512);
+    await expectOutputAsModel(page, bridge, 'seaside opened', [at(100, 100, 'blue sky'), at(256, 270, 'calm sea'), at(150, 420, 'a pink umbrella'), at(450, 380, 'sand beach')]);
+    await shot(page, 'seaside-opened');
+
+    // 2. paint with a new brush on the sand
+    await page.getByTestId('brush-add').click();
+    await page.getByTestId('brush-prompt').fill('red');
+    await page.getByTestId('brush-size').fill('64');
+    await stroke(page, [[260, 480], [500, 480]]);
+    await expectOutputAsModel(page, bridge, 'a red stroke', [at(400, 480, 'red'), at(450, 380, 'sand beach'), at(150, 420, 'a pink umbrella')]);
+
+    // 3. Width 512 → 768: masks stretch with the canvas
+    await page.getByTestId('canvas-width').selectOption('768');
+    await expectCanvasSize(page, 768, 512);
+    await expectOutputAsModel(page, bridge, 'width 768', [at(150, 100, 'blue sky'), at(600, 480, 'red'), at(225, 420, 'a pink umbrella'), at(700, 380, 'sand beach')]);
+
+    // 4. paint on the resized canvas
+    await stroke(page, [[560, 390], [740, 390]]);
+    await expectOutputAsModel(page, bridge, 'a stroke at 768', [at(650, 390, 'red'), at(600, 480, 'red')]);
+    await shot(page, 'seaside-768');
+
+    // 5. undo across the size change: the stroke, then the resize; redo and undo the resize again
+    await page.getByTestId('undo').click();
+    await expectOutputAsModel(page, bridge, 'undo the stroke at 768', [at(650, 390, 'sand beach'), at(600, 480, 'red')]);
+    await page.getByTestId('undo').click();
+    await expectCanvasSize(page, 512, 512);
+    let doc = await expectOutputAsModel(page, bridge, 'undo the resize', [at(400, 480, 'red'), at(450, 380, 'sand beach'), at(100, 100, 'blue sky')]);
+    expect([doc.canvas.width, doc.canvas.height]).toEqual([512, 512]);
+    expect(doc.layers.every((l) => l.mask.length === 512 * 512)).toBe(true);
+    await page.getByTestId('redo').click();
+    await expectCanvasSize(page, 768, 512);
+    await expectOutputAsModel(page, bridge, 'redo the resize', [at(600, 480, 'red'), at(650, 390, 'sand beach')]);
+    await page.getByTestId('undo').click();
+    await expectCanvasSize(page, 512, 512);
+    await expectOutputAsModel(page, bridge, 'undo the resize again', [at(400, 480, 'red')]);
+    // painting after the undo lands on the 512 canvas
+    await stroke(page, [[300, 380], [480, 380]]);
+    await expectOutputAsModel(page, bridge, 'a stroke after the undo', [at(400, 380, 'red'), at(400, 480, 'red'), at(150, 420, 'a pink umbrella')]);
+
+    // 6. a document of another size
+    await openFile(page, bridge, path.join(EXAMPLES, 'panorama.palette'));
+    await expectCanvasSize(page, 1024, 512);
+    await page.getByTestId('zoom-fit').click();
+    await expectOutputAsModel(page, bridge, 'panorama opened', [at(100, 100, 'sky'), at(100, 270, 'sea'), at(100, 450, 'sand')]);
+
+    // 7. paint again
+    await brushRow(page, 'Boat').click();
+    await page.getByTestId('brush-size').fill('48');
+    await stroke(page, [[80, 460], [400, 460]]);
+    await expectOutputAsModel(page, bridge, 'a boat stroke on the sand', [at(240, 460, 'a brown boat'), at(700, 450, 'sand')]);
+
+    // 8. hide and show
+    await brushRow(page, 'Sky').getByTestId('brush-visible').click();
+    await expectOutputAsModel(page, bridge, 'sky hidden', [at(100, 100, 'sand'), at(100, 270, 'sea')]);
+    await brushRow(page, 'Sky').getByTestId('brush-visible').click();
+    await expectOutputAsModel(page, bridge, 'sky shown', [at(100, 100, 'sky')]);
+
+    // 9. every slider: the brush's, the generation's, and the tool's (which must not change the picture)
+    await brushRow(page, 'Sea').click();
+    await slide(page, 'brush-prompt-strength', 0.5);
+    await expectOutputAsModel(page, bridge, 'sea prompt strength 0.5', [atRgb(100, 270, mix('sand', 'sea', 0.5)), at(100, 100, 'sky')]);
+    await slide(page, 'brush-mask-strength', 0.1);
+    doc = await expectOutputAsModel(page, bridge, 'sea mask strength 0.1', [at(100, 100, 'sky'), at(700, 450, 'sand')]);
+    expect(doc.layers.find((l) => l.name === 'Sea')!.maskStrength).toBe(0.1);
+    await slide(page, 'brush-mask-strength', 1);
+    await slide(page, 'brush-mask-blur', 40);
+    doc = await expectOutputAsModel(page, bridge, 'sea mask blur 40', [at(100, 60, 'sky')]);
+    expect(doc.layers.find((l) => l.name === 'Sea')!.maskBlur).toBe(40);
+    await slide(page, 'steps', 3);
+    doc = await expectOutputAsModel(page, bridge, 'steps 3', [at(100, 60, 'sky')]);
+    expect(doc.settings.tIndexList).toHaveLength(3);
+    await slide(page, 'guidance-scale', 4);
+    await expectOutputAsModel(page, bridge, 'guidance scale 4 (no guidance: the same picture)', [at(100, 60, 'sky')]);
+    const frames = await page.getByTestId('output-view').getAttribute('data-frame-index');
+    await slide(page, 'brush-hardness', 0.3);
+    await page.getByTestId('output-under').check();
+    await slide(page, 'output-opacity', 0.8);
+    await page.getByTestId('output-under').uncheck();
+    await slide(page, 'brush-size', 20);
+    await expectOutputAsModel(page, bridge, 'tool sliders leave the picture alone', [at(100, 60, 'sky')]);
+    // and they do not wake the stream (fixed noise, converged)
+    await expect(page.getByTestId('output-view')).toHaveAttribute('data-frame-index', frames ?? '');
+    await shot(page, 'panorama-sliders');
+
+    // 10. drop a background: inpainting keeps the picture where no brush paints
+    const picture: Rgb = [40, 160, 90];
+    await dropImage(page, 'background-drop', picture);
+    await expect(page.getByTestId('background-mode')).toHaveText('inpainting');
+    await expectOutputAsModel(page, bridge, 'a background dropped', [atRgb(700, 470, picture), at(100, 60, 'sky'), at(240, 460, 'a brown boat')]);
+    await shot(page, 'panorama-background');
+    // undo takes it back to creation
+    await page.getByTestId('undo').click();
+    await expect(page.getByTestId('background-mode')).toHaveText('creation');
+    await expectOutputAsModel(page, bridge, 'background undone', [at(700, 470, 'sand')]);
+  });
 });
 
-export type { Rgb, Probe };
-void dropImage;
+function mix(from: string, to: string, s: number): Rgb {
+  const a = promptColour(from);
+  const b = promptColour(to);
+  return a.map((v, c) => v + s * (b[c] - v)) as Rgb;
+}
