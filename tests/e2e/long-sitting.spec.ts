@@ -11,6 +11,8 @@ import type { Page } from '@playwright/test';
 import { test, expect, stroke, brushRow, dropImage, type Rgb } from './support/fixtures';
 import { REPO_ROOT, type Bridge } from './support/bridge';
 import { expectOutputAsModel, promptColour, releaseReference, type Probe } from './support/oracle';
+import { readPalette, writePalette } from '../../main/documents';
+import { writeModelVariant } from '../support/model-variants';
 
 const EXAMPLES = path.join(REPO_ROOT, 'resources', 'examples');
 const SHOTS = '/work/notes/shots';
@@ -191,6 +193,43 @@ test.describe('a long sitting', () => {
     await page.getByTestId('undo').click();
     await expect(page.getByTestId('background-mode')).toHaveText('creation');
     await expectOutputAsModel(page, bridge, 'background undone', [at(700, 470, 'sand')]);
+  });
+});
+
+test.describe('the document’s model', () => {
+  test('opening a document made with another installed model runs that model; undo and redo of a model switch follow', async ({ page, bridge }) => {
+    const modelRow = (id: string) => page.locator(`[data-testid="model-row"][data-id="${id}"]`);
+    await expectOutputAsModel(page, bridge, 'the first frames', [at(256, 256, 'white')]);
+    // a second model, added as a folder (the float16 export of palette-colors)
+    const dir = path.join(bridge.tempDir, 'colors-fp16');
+    fs.cpSync(writeModelVariant('float16'), dir, { recursive: true });
+    bridge.folderAnswers.push(dir);
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('models-add-folder').click();
+    const other = `local:${dir}`;
+    await expect(modelRow(other)).toHaveCount(1);
+    await page.getByTestId('models-close').click();
+
+    // a seaside made with it
+    const seaside = await readPalette(path.join(EXAMPLES, 'seaside.palette'));
+    const file = path.join(bridge.tempDir, 'seaside-fp16.palette');
+    await writePalette(file, { ...seaside, modelId: other });
+    await openFile(page, bridge, file);
+    await expect(page.getByTestId('model-picker')).toHaveValue(other);
+    await expect.poll(() => bridge.host.status().modelId, { message: 'the engine runs the document’s model' }).toBe(other);
+    await expectOutputAsModel(page, bridge, 'seaside on its own model', [at(100, 100, 'blue sky'), at(150, 420, 'a pink umbrella')]);
+
+    // the picker switches back to the built-in model; undo brings the document's model back, redo the built-in
+    await page.getByTestId('model-picker').selectOption('palette-colors');
+    await expect.poll(() => bridge.host.status().modelId).toBe('palette-colors');
+    await page.locator('body').click({ position: { x: 5, y: 990 } });
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('model-picker')).toHaveValue(other);
+    await expect.poll(() => bridge.host.status().modelId, { message: 'undo of a model switch reloads the earlier model' }).toBe(other);
+    await expectOutputAsModel(page, bridge, 'undo of the model switch', [at(100, 100, 'blue sky')]);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => bridge.host.status().modelId, { message: 'redo of a model switch' }).toBe('palette-colors');
+    await expectOutputAsModel(page, bridge, 'redo of the model switch', [at(100, 100, 'blue sky')]);
   });
 });
 
