@@ -54,6 +54,17 @@ async function expectCanvasSize(page: Page, width: number, height: number): Prom
   await expectOnePaintingCanvas(page, width, height);
 }
 
+/** What the painting canvas shows at document pixel (x, y): the brushes' tints over white. */
+async function paintingPixel(page: Page, x: number, y: number): Promise<Rgb> {
+  const zoom = Number(await page.locator('.paint-host').getAttribute('data-zoom'));
+  return page.locator('.lower-canvas').evaluate((c: HTMLCanvasElement, [px, py]) => {
+    const d = c.getContext('2d')!.getImageData(px, py, 1, 1).data;
+    return [d[0], d[1], d[2]] as Rgb;
+  }, [Math.round(x * zoom), Math.round(y * zoom)] as const);
+}
+
+const isWhite = (rgb: Rgb) => rgb.every((v) => v >= 250);
+
 /** Moves a range input to `value` as a pointer drag would end (one gesture, one undo step). */
 async function slide(page: Page, testId: string, value: number): Promise<void> {
   await page.getByTestId(testId).fill(String(value));
@@ -137,6 +148,10 @@ test.describe('a long sitting', () => {
     // painting after the undo lands on the 512 canvas
     await stroke(page, [[300, 380], [480, 380]]);
     await expectOutputAsModel(page, bridge, 'a stroke after the undo', [at(400, 380, 'red'), at(400, 480, 'red'), at(150, 420, 'a pink umbrella')]);
+    // the painting canvas shows the strokes where they are, nothing where there is none
+    await expect.poll(async () => isWhite(await paintingPixel(page, 400, 480))).toBe(false);
+    await expect.poll(async () => isWhite(await paintingPixel(page, 400, 380))).toBe(false);
+    await expect.poll(async () => isWhite(await paintingPixel(page, 30, 480))).toBe(true);
 
     // 6. a document of another size
     await openFile(page, bridge, path.join(EXAMPLES, 'panorama.palette'));
@@ -149,6 +164,29 @@ test.describe('a long sitting', () => {
     await page.getByTestId('brush-size').fill('48');
     await stroke(page, [[80, 460], [400, 460]]);
     await expectOutputAsModel(page, bridge, 'a boat stroke on the sand', [at(240, 460, 'a brown boat'), at(700, 450, 'sand')]);
+
+    // live paused: an edit waits; resumed, it shows
+    await page.getByTestId('live-toggle').click();
+    await expect(page.getByTestId('live-toggle')).toHaveAttribute('aria-pressed', 'false');
+    await page.getByTestId('brush-prompt').fill('red boat');
+    await page.waitForTimeout(1000);
+    expect(await outputAt(page, 240, 460)).toEqual(promptColour('a brown boat').map(Math.round));
+    await page.getByTestId('live-toggle').click();
+    await expect(page.getByTestId('live-toggle')).toHaveAttribute('aria-pressed', 'true');
+    await expectOutputAsModel(page, bridge, 'live resumed', [at(240, 460, 'red boat')]);
+
+    // the eraser takes part of the stroke back; removing the brush takes it all, undo brings it back
+    await page.keyboard.press('e');
+    await page.getByTestId('brush-size').fill('64');
+    await stroke(page, [[80, 460], [180, 460]]);
+    await page.keyboard.press('b');
+    await expectOutputAsModel(page, bridge, 'erased', [at(100, 460, 'sand'), at(320, 460, 'red boat')]);
+    await brushRow(page, 'Boat').getByTestId('brush-remove').click();
+    await expect(brushRow(page, 'Boat')).toHaveCount(0);
+    await expectOutputAsModel(page, bridge, 'boat removed', [at(320, 460, 'sand'), at(100, 100, 'sky')]);
+    await page.getByTestId('undo').click();
+    await expect(brushRow(page, 'Boat')).toHaveCount(1);
+    await expectOutputAsModel(page, bridge, 'boat back', [at(320, 460, 'red boat'), at(100, 460, 'sand')]);
 
     // 8. hide and show
     await brushRow(page, 'Sky').getByTestId('brush-visible').click();
@@ -172,6 +210,8 @@ test.describe('a long sitting', () => {
     expect(doc.settings.tIndexList).toHaveLength(3);
     await slide(page, 'guidance-scale', 4);
     await expectOutputAsModel(page, bridge, 'guidance scale 4 (no guidance: the same picture)', [at(100, 60, 'sky')]);
+    // a change that does not show (guidance scale without guidance) still runs its frames: wait for idle
+    await expect(page.getByTestId('engine-readout')).toContainText('idle');
     const frames = await page.getByTestId('output-view').getAttribute('data-frame-index');
     await slide(page, 'brush-hardness', 0.3);
     await page.getByTestId('output-under').check();
@@ -187,7 +227,7 @@ test.describe('a long sitting', () => {
     const picture: Rgb = [40, 160, 90];
     await dropImage(page, 'background-drop', picture);
     await expect(page.getByTestId('background-mode')).toHaveText('inpainting');
-    await expectOutputAsModel(page, bridge, 'a background dropped', [atRgb(700, 470, picture), at(100, 60, 'sky'), at(240, 460, 'a brown boat')]);
+    await expectOutputAsModel(page, bridge, 'a background dropped', [atRgb(700, 470, picture), at(100, 60, 'sky'), at(320, 460, 'red boat')]);
     await shot(page, 'panorama-background');
     // undo takes it back to creation
     await page.getByTestId('undo').click();
@@ -232,6 +272,14 @@ test.describe('the document’s model', () => {
     await expectOutputAsModel(page, bridge, 'redo of the model switch', [at(100, 100, 'blue sky')]);
   });
 });
+
+async function outputAt(page: Page, x: number, y: number): Promise<Rgb> {
+  return page.evaluate(([px, py]) => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="output-canvas"]')!;
+    const d = c.getContext('2d')!.getImageData(px, py, 1, 1).data;
+    return [d[0], d[1], d[2]] as Rgb;
+  }, [x, y] as const);
+}
 
 function mix(from: string, to: string, s: number): Rgb {
   const a = promptColour(from);
