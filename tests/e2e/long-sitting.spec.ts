@@ -229,7 +229,15 @@ test.describe('a long sitting', () => {
     await expect(page.getByTestId('background-mode')).toHaveText('inpainting');
     await expectOutputAsModel(page, bridge, 'a background dropped', [atRgb(700, 470, picture), at(100, 60, 'sky'), at(320, 460, 'red boat')]);
     await shot(page, 'panorama-background');
-    // undo takes it back to creation
+    // a size change with a background; undo brings size and picture back together
+    await page.getByTestId('canvas-height').selectOption('384');
+    await expectCanvasSize(page, 1024, 384);
+    await expectOutputAsModel(page, bridge, 'resized with a background', [at(100, 60, 'sky')]);
+    await page.getByTestId('undo').click();
+    await expectCanvasSize(page, 1024, 512);
+    await expect(page.getByTestId('background-mode')).toHaveText('inpainting');
+    await expectOutputAsModel(page, bridge, 'the resize with a background undone', [atRgb(700, 470, picture), at(320, 460, 'red boat')]);
+    // undo takes the background back to creation
     await page.getByTestId('undo').click();
     await expect(page.getByTestId('background-mode')).toHaveText('creation');
     await expectOutputAsModel(page, bridge, 'background undone', [at(700, 470, 'sand')]);
