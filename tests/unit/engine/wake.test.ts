@@ -462,6 +462,33 @@ describe('what wakes the stream (ENGINE-SPEC §10), field by field, through Engi
     if (doc.modelId !== BUILTIN) expect(host.status().modelId).toBe(doc.modelId);
   });
 
+  test('a hidden brush painted, weakened and blurred changes nothing until shown; shown, it shows all of it', async () => {
+    await settleOn((d) => void (layerB(d).visible = false));
+    const count = frames.length;
+    store.update((d) => {
+      const b = layerB(d);
+      const m = b.mask.slice();
+      for (let y = 40; y < H; y++) m.fill(255, y * W + 40, y * W + W);
+      b.mask = m;
+    }, { label: 'stroke on a hidden brush' });
+    await sync.settled();
+    store.update((d) => void (layerB(d).maskBlur = 4), { label: 'blur' });
+    await sync.settled();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(frames.length).toBe(count);
+    expect(host.status().idle).toBe(true);
+
+    store.update((d) => void (layerB(d).visible = true), { label: 'show' });
+    await sync.settled();
+    await until('a frame after showing the brush', () => frames.length > count);
+    await until('idle again', () => host.status().idle);
+    const after = host.latestFrame()!;
+    const ref = await reference(store.getState());
+    expect(maxDiff(after.pixels, ref.pixels)).toBeLessThanOrEqual(2);
+    // the stroke made while hidden is there: blue where only it paints
+    expect(wrongProbes(after, [{ at: [56, 56], rgb: BLUE }, { at: [8, 48], rgb: RED }])).toEqual([]);
+  });
+
   test('re-sending the whole, unchanged palette is no change', async () => {
     await settleOn(() => undefined);
     const count = frames.length;
