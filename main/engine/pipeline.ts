@@ -47,6 +47,8 @@ export class PalettePipeline implements PalettePipelineApi {
   private backgroundInput: EngineBackground = { prompt: '', negativePrompt: '', image: null };
   private layerPrompts = new Map<string, LayerPrompts>();
   private frameCount = 0;
+  /** setCanvas finished for the stream's current size (white latent and background set) */
+  private canvasReady = false;
   private rgba: Uint8ClampedArray = new Uint8ClampedArray(0);
   private unscaled: Float32Array = new Float32Array(0);
 
@@ -85,12 +87,16 @@ export class PalettePipeline implements PalettePipelineApi {
       throw new PaletteError('E_BAD_CANVAS_SIZE',
         `canvas ${width}×${height}: width and height must be multiples of 8 from 8 to ${MAX_CANVAS_SIDE}`);
     }
+    // the same size again is no change (ENGINE-SPEC §10): layers, background and image stay
+    if (this.canvasReady && width === this.width && height === this.height) return;
+    this.canvasReady = false;
     this.stream.setCanvas({ width, height, nativeLatentSize: this.model.nativeLatentSize });
     this.layerPrompts.clear();
     // 3. prepare latents: W once per model and canvas size
     this.stream.setWhiteLatent(await this.encodeImage(whiteImage(width, height), width, height));
     this.backgroundInput = { ...this.backgroundInput, image: null };
     await this.applyBackground();
+    this.canvasReady = true;
   }
 
   setSettings(settings: Partial<EngineSettings>): void {

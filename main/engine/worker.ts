@@ -279,13 +279,18 @@ export class EngineWorker {
   private async loop(): Promise<void> {
     this.looping = true;
     try {
-      while (this.live && this.pipeline && !this.idle) {
-        await this.serial(async () => {
+      while (this.live && this.pipeline) {
+        const rendered = await this.serial(async () => {
           const pipeline = this.pipeline;
-          if (!this.live || !pipeline) return;
+          if (!this.live || !pipeline) return false;
+          // the waiting strokes go in first; then the stream's input revision alone says
+          // whether the picture can change (a stroke on a hidden brush cannot)
           this.flushMasks(pipeline);
+          if (pipeline.idle) return false;
           this.publish(await pipeline.frame());
+          return true;
         });
+        if (!rendered) break;
         // let control messages in between frames
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -297,6 +302,8 @@ export class EngineWorker {
       this.looping = false;
       this.postStatus(); // idle (or stopped) now
     }
+    // a change that arrived while the loop was deciding to stop
+    if (this.live && this.pipeline && !this.idle) void this.loop();
   }
 
   private publish(frame: EngineFrame): { width: number; height: number; index: number; ms: number } {

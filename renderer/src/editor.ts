@@ -60,6 +60,8 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
 
   doc.subscribe((e) => {
     sync.documentChanged(e.state);
+    // the model is part of the document: opening one, undo and redo bring their model
+    if (e.state.modelId !== e.previous.modelId) void followDocumentModel(editor);
     // keep a valid selection through undo, removal and new documents
     const sel = ui.getState().selectedLayerId;
     if (!e.state.layers.some((l) => l.id === sel)) {
@@ -91,10 +93,7 @@ export async function startEditor(editor: Editor): Promise<() => void> {
     const [status, models] = await Promise.all([api.engine.status(), api.engine.listModels()]);
     ui.set({ models });
     setStatus(editor, status);
-    const wanted = doc.getState().modelId;
-    if (!status.loading && status.modelId !== wanted && models.some((m) => m.id === wanted)) {
-      setStatus(editor, await api.engine.setModel({ modelId: wanted }));
-    }
+    await followDocumentModel(editor);
     sync.documentChanged(doc.getState());
     await sync.settled();
     if (!ui.getState().status?.live) setStatus(editor, await api.engine.start());
@@ -135,6 +134,40 @@ export async function toggleLive(editor: Editor): Promise<void> {
     setStatus(editor, live ? await editor.api.engine.pause() : await editor.api.engine.start());
   } catch (e) {
     pushToast(editor.ui, 'error', parseIpcError(e).message);
+  }
+}
+
+const modelFollowers = new WeakMap<Editor, Promise<void>>();
+
+/**
+ * The one place that keeps the engine on the document's model (at start, when a document
+ * opens, on undo/redo of a model switch). Runs one load at a time; each reads the document's
+ * model when it starts, so the newest wins. A model that is not installed is said so, once per
+ * document change, and the engine keeps the one it has.
+ */
+export function followDocumentModel(editor: Editor): Promise<void> {
+  const run = (modelFollowers.get(editor) ?? Promise.resolve()).then(() => loadDocumentModel(editor));
+  modelFollowers.set(editor, run.catch(() => undefined));
+  return run;
+}
+
+async function loadDocumentModel(editor: Editor): Promise<void> {
+  const wanted = editor.doc.getState().modelId;
+  const { status, models } = editor.ui.getState();
+  if (!status || status.loading || status.modelId === wanted) return;
+  if (!models.some((m) => m.id === wanted)) {
+    const current = status.modelId ? `"${status.modelId}"` : 'no model';
+    pushToast(editor.ui, 'warning', `This document was painted with the model "${wanted}", which is not installed: showing it with ${current}. Install it, or pick another model.`);
+    return;
+  }
+  try {
+    editor.ui.set({ modelProgress: { modelId: wanted, fraction: 0, phase: 'loading' } });
+    setStatus(editor, await editor.api.engine.setModel({ modelId: wanted }));
+    editor.sync.resendAll();
+  } catch (e) {
+    pushToast(editor.ui, 'error', parseIpcError(e).message);
+  } finally {
+    editor.ui.set({ modelProgress: null });
   }
 }
 

@@ -120,15 +120,19 @@ export class MaskCompositor {
   /**
    * Replaces all layers (bottom to top); masks are copied. With the same ids in the same order
    * only what differs is redone (a re-sent unchanged palette costs one comparison pass).
+   * Returns whether the masks' output (Q_ik, count, bg) can differ: the stream's input
+   * revision hears of every change here (ENGINE-SPEC §10).
    */
-  setLayers(layers: readonly MaskLayerInput[]): void {
+  setLayers(layers: readonly MaskLayerInput[]): boolean {
     if (layers.length === this.layers.length && layers.every((l, i) => l.id === this.layers[i].id)) {
       for (const l of layers) checkLayerInput(l, this.height, this.width);
-      for (const l of layers) this.setLayerOptions(l.id, l);
-      for (const l of layers) this.setLayerMask(l.id, l.mask);
-      return;
+      let changed = false;
+      for (const l of layers) changed = this.setLayerOptions(l.id, l) || changed;
+      for (const l of layers) changed = this.setLayerMask(l.id, l.mask) || changed;
+      return changed;
     }
     this.replaceLayers(layers);
+    return true;
   }
 
   private replaceLayers(layers: readonly MaskLayerInput[]): void {
@@ -170,8 +174,9 @@ export class MaskCompositor {
   /**
    * Replaces one layer's mask. Only the pixels that differ from the previous mask are
    * re-processed (plus blur reach), and layers below only where coverage changed.
+   * Returns whether the output can differ (equal pixels, or a hidden layer's, are no change).
    */
-  setLayerMask(id: string, mask: CanvasMask): void {
+  setLayerMask(id: string, mask: CanvasMask): boolean {
     checkMask(id, mask, this.height, this.width);
     const index = this.layers.findIndex((l) => l.id === id);
     if (index < 0) throw new PaletteError('E_UNKNOWN_LAYER', `no layer with id ${id}`);
@@ -182,10 +187,10 @@ export class MaskCompositor {
       layer.applied = mask.slice();
       layer.rawScale = newScale;
       this.markAllDirty();
-      return;
+      return true;
     }
     const { changed, coverChanged } = diffAndCopy(layer.raw, mask, this.width, this.height);
-    if (!changed || !layer.visible) return;
+    if (!changed || !layer.visible) return false;
     layer.dirty = unionRect(layer.dirty, changed);
     if (coverChanged) {
       for (let i = 0; i < index; i++) {
@@ -195,16 +200,23 @@ export class MaskCompositor {
       }
     }
     this.countDirty = true;
+    return true;
   }
 
-  /** Changes a layer's strength, blur or visibility; unchanged values cost nothing. */
-  setLayerOptions(id: string, options: { maskStrength?: number; maskBlur?: number; visible?: boolean }): void {
+  /**
+   * Changes a layer's strength, blur or visibility; unchanged values cost nothing. Returns
+   * whether the output can differ (a hidden layer's strength or blur shows only once shown).
+   */
+  setLayerOptions(id: string, options: { maskStrength?: number; maskBlur?: number; visible?: boolean }): boolean {
     const layer = this.layer(id);
+    const wasVisible = layer.visible;
+    let changed = false;
     if (options.maskStrength !== undefined && options.maskStrength !== layer.strength) {
       checkUnit(id, 'mask strength', options.maskStrength);
       layer.strength = options.maskStrength;
       layer.requantize = true;
       this.countDirty = true;
+      changed = true;
     }
     if (options.maskBlur !== undefined && options.maskBlur !== layer.kernel.sigma) {
       checkBlur(id, options.maskBlur);
@@ -213,20 +225,24 @@ export class MaskCompositor {
       layer.tailError = tailRoundingError(layer.kernel, layer.tails);
       layer.reblur = true;
       this.countDirty = true;
+      changed = true;
     }
     if (options.visible !== undefined && options.visible !== layer.visible) {
       layer.visible = options.visible;
       // coverage of every layer below may change; simplest exact answer is a full redo
       this.markAllDirty();
+      return true;
     }
+    return changed && wasVisible;
   }
 
-  setQuantization(quantization: MaskQuantization): void {
+  /** New noise levels, mask type or cover alpha; returns whether anything differs. */
+  setQuantization(quantization: MaskQuantization): boolean {
     const q = this.quant;
     const sameLevels = q.maskType === quantization.maskType && q.noiseLevels.length === quantization.noiseLevels.length &&
       q.noiseLevels.every((v, i) => v === quantization.noiseLevels[i]);
     const sameAlpha = q.coverAlpha === quantization.coverAlpha;
-    if (sameLevels && sameAlpha) return;
+    if (sameLevels && sameAlpha) return false;
     const stepsChanged = q.noiseLevels.length !== quantization.noiseLevels.length;
     this.quant = quantization;
     if (stepsChanged) {
@@ -236,6 +252,7 @@ export class MaskCompositor {
     if (!sameAlpha) this.markAllDirty();
     for (const l of this.layers) l.requantize = true;
     this.countDirty = true;
+    return true;
   }
 
   /** true when an update() would change anything */

@@ -6,6 +6,11 @@
  *
  * Setters only record what changed; a frame applies them at its start, so a frame in flight
  * always sees one consistent palette. Buffers are reused across frames.
+ *
+ * What wakes the stream (ENGINE-SPEC §10) is decided in one place: the input revision. Every
+ * setter that changes something the output depends on (equal values are no change; the mask
+ * compositor reports its own) bumps it; a frame records the revision it rendered, and the
+ * stream is converged once T fixed-noise frames have rendered the current revision.
  */
 import { PaletteError } from '../../../shared/errors';
 import { checkMask, MaskCompositor } from '../masks/compositor';
@@ -69,6 +74,10 @@ export class StreamBatch {
   private planDirty = true;
   private resetPending = false;
   private busy = false;
+  /** revision of the stream's inputs; bumped by changed() only */
+  private revision = 0;
+  /** the revision the last frame rendered, and frames rendered of it */
+  private renderedRevision = -1;
   private sinceChange = 0;
   private stats: FrameStats = { samples: 0, unetCalls: 0, unetMs: 0, totalMs: 0 };
 
@@ -96,13 +105,15 @@ export class StreamBatch {
   get tiles(): readonly Tile[] { return this.tilesValue; }
   get mode(): 'creation' | 'inpainting' { return this.backgroundValue?.latent ? 'inpainting' : 'creation'; }
   get lastFrameStats(): Readonly<FrameStats> { return this.stats; }
+  /** the revision of the stream's inputs: changes exactly when the output may change */
+  get inputRevision(): number { return this.revision; }
   /** frames run since the last change to anything that affects the output */
-  get framesSinceChange(): number { return this.sinceChange; }
+  get framesSinceChange(): number { return this.renderedRevision === this.revision ? this.sinceChange : 0; }
   /**
    * With fixed noise, T frames after the last change the output is final: further frames
    * would return the same latent, so live mode can go idle.
    */
-  get isConverged(): boolean { return this.settingsValue.noise === 'fixed' && this.sinceChange >= this.steps; }
+  get isConverged(): boolean { return this.settingsValue.noise === 'fixed' && this.framesSinceChange >= this.steps; }
 
   /**
    * Canvas size / native size change: drops layers, background and white latent and resets
@@ -161,8 +172,9 @@ export class StreamBatch {
     this.changed();
   }
 
-  /** New seed: new slot noise and fresh-noise sequence, stream reset. */
+  /** New seed: new slot noise and fresh-noise sequence, stream reset. The same seed is no change. */
   setSeed(seed: number): void {
+    if (seed === this.seedValue) return;
     const rng = new Xoshiro128(seed, RandomStream.slotNoise);
     this.seedValue = seed;
     if (!this.injectedNoise) this.drawSlotNoise(rng);
@@ -219,7 +231,7 @@ export class StreamBatch {
   /** Full layer list, bottom to top. Unchanged layers (same fields, embeddings, mask) cost nothing. */
   setLayers(layers: readonly StreamLayer[]): void {
     for (const l of layers) this.checkLayer(l);
-    this.compositor.setLayers(layers);
+    const masksChanged = this.compositor.setLayers(layers);
     const order = layers.map((l) => l.id);
     let condChanged = order.length !== this.layerOrder.length || order.some((id, i) => id !== this.layerOrder[i]);
     const records = new Map<string, LayerConditioning>();
@@ -232,10 +244,8 @@ export class StreamBatch {
     this.layerOrder = order;
     this.layerRecords.clear();
     for (const [id, rec] of records) this.layerRecords.set(id, rec);
-    if (condChanged) {
-      this.planDirty = true;
-      this.changed();
-    }
+    if (condChanged) this.planDirty = true;
+    if (condChanged || masksChanged) this.changed();
   }
 
   /** Changes some fields of one layer. */
@@ -250,19 +260,20 @@ export class StreamBatch {
     };
     checkLayerConditioning(`layer ${id}`, nextRec);
     if (patch.mask) checkMask(id, patch.mask, this.geometryValue.height, this.geometryValue.width);
-    this.compositor.setLayerOptions(id, { maskStrength: patch.maskStrength, maskBlur: patch.maskBlur, visible: patch.visible });
-    if (patch.mask) this.compositor.setLayerMask(id, patch.mask);
-    if (!sameLayerConditioning(rec, nextRec)) {
+    let masksChanged = this.compositor.setLayerOptions(id, { maskStrength: patch.maskStrength, maskBlur: patch.maskBlur, visible: patch.visible });
+    if (patch.mask) masksChanged = this.compositor.setLayerMask(id, patch.mask) || masksChanged;
+    const condChanged = !sameLayerConditioning(rec, nextRec);
+    if (condChanged) {
       this.layerRecords.set(id, nextRec);
       this.planDirty = true;
-      this.changed();
     }
+    if (condChanged || masksChanged) this.changed();
   }
 
   /** One layer's mask changed (a stroke): only what it reaches is recomputed. */
   updateLayerMask(id: string, mask: CanvasMask): void {
     if (!this.layerRecords.has(id)) throw new PaletteError('E_UNKNOWN_LAYER', `no layer with id ${id}`);
-    this.compositor.setLayerMask(id, mask);
+    if (this.compositor.setLayerMask(id, mask)) this.changed();
   }
 
   /** X_1..X_{T-1} ← 0 at the start of the next frame (and the fresh-noise sequence restarts) */
@@ -293,7 +304,6 @@ export class StreamBatch {
     } else if (masksChanged) {
       this.plan?.computeShifts();
     }
-    if (masksChanged) this.changed();
   }
 
   /** Q_ik of a layer, latent-sized, one per step (after prepare() or a frame) */
@@ -323,6 +333,10 @@ export class StreamBatch {
     const started = performance.now();
     try {
       this.applyPending();
+      if (this.renderedRevision !== this.revision) {
+        this.renderedRevision = this.revision;
+        this.sinceChange = 0;
+      }
       const background = this.backgroundValue;
       if (!background) throw new PaletteError('E_NO_BACKGROUND', 'the stream has no background prompt yet (setBackground)');
       const s = this.settingsValue;
@@ -351,8 +365,9 @@ export class StreamBatch {
     if (this.busy) throw new PaletteError('E_FRAME_BUSY', `${what}: a frame is still running (await it first)`);
   }
 
+  /** the one place that records a change of the stream's inputs */
   private changed(): void {
-    this.sinceChange = 0;
+    this.revision++;
   }
 
   private maskQuantization() {

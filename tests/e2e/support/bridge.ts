@@ -40,6 +40,8 @@ export interface Bridge {
   router: IpcRouter;
   /** channels the page called, in order (for "only changed layers are sent" checks) */
   calls: string[];
+  /** the newest payload the page sent on each channel (decoded), e.g. the document of document:autosave */
+  lastPayload: Map<string, unknown>;
   /** main's document side, as in the app: real files, stand-in dialogs */
   documents: FileDocumentService;
   /** a fresh folder per test: save dialogs answer with files in it */
@@ -99,6 +101,7 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     host,
     router,
     calls: [],
+    lastPayload: new Map(),
     documents,
     tempDir,
     answers,
@@ -153,7 +156,9 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
 
   await page.exposeBinding('__paletteIpcInvoke', async (source, channel: string, payload: unknown) => {
     bridge.calls.push(channel);
-    const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decodeWire(payload));
+    const decoded = decodeWire(payload);
+    bridge.lastPayload.set(channel, decoded);
+    const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decoded);
     return encodeWire(result);
   });
   await page.exposeBinding('__paletteFrameAck', async () => ack());
