@@ -3,6 +3,7 @@
  * diffusers pipelines do, in numbered steps: check inputs, encode prompts, prepare latents
  * (white W, background B), stream frame, decode.
  */
+import type { ModelSettingsDefaults } from '../../shared/document';
 import { MAX_CANVAS_SIDE } from '../../shared/document/limits';
 import { PaletteError } from '../../shared/errors';
 import { loadModelFolder, defaultModelDir, type LoadModelOptions, type PaletteModel } from './models';
@@ -81,6 +82,10 @@ export class PalettePipeline implements PalettePipelineApi {
   get height(): number { return this.stream.geometry.height; }
   get idle(): boolean { return this.stream.isConverged; }
   get settings(): Readonly<StreamSettings> { return this.stream.settings; }
+  get modelDefaults(): ModelSettingsDefaults {
+    const f = this.model.family;
+    return { family: f.id, familyLabel: f.label, ...f.defaults, tIndexList: [...f.defaults.tIndexList] };
+  }
 
   // 1. check inputs ---------------------------------------------------------------------
 
