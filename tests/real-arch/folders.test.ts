@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModelFolder } from '../../main/engine/models';
+import { chooseModelFiles } from '../../main/model-manager/layout';
+import { quickValidateFolder } from '../../main/model-manager/validate-folder';
 import { describeFixtures, type Fixture } from './support';
 
 const temps: string[] = [];
@@ -46,6 +48,29 @@ describeFixtures('real-arch folders', (fixtures) => {
     model = await loadModelFolder(dir);
     expect(model.name).toBe('someone/tiny-model');
     await model.release();
+  });
+
+  test.each(fixtures.map((f) => [f.name, f] as const))('%s: the model list\'s quick check (ONNX headers only) passes, and a download would fetch every file the loader reads', async (_name, fx) => {
+    expect(await quickValidateFolder(fx.dir)).toEqual([]);
+    const listing: { path: string; size: number }[] = [];
+    const walk = (rel: string): void => {
+      for (const e of fs.readdirSync(path.join(fx.dir, rel), { withFileTypes: true })) {
+        const p = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(p);
+        else listing.push({ path: p, size: fs.statSync(path.join(fx.dir, p)).size });
+      }
+    };
+    walk('');
+    const chosen = new Set(chooseModelFiles(listing as never).files.map((f) => f.path));
+    const needed = listing.map((f) => f.path).filter((p) => /^(tokenizer(_2)?|text_encoder(_2)?|unet|vae_decoder|vae_encoder|scheduler)\//.test(p) || p === 'model_index.json');
+    expect(needed.filter((p) => !chosen.has(p))).toEqual([]);
+  });
+
+  test(`${sdxl?.name ?? 'sdxl'}: the quick check names a missing tokenizer_2`, async () => {
+    if (!sdxl) return;
+    const dir = copyOf(sdxl);
+    fs.rmSync(path.join(dir, 'tokenizer_2'), { recursive: true });
+    expect(await quickValidateFolder(dir)).toEqual(expect.arrayContaining(['tokenizer_2/vocab.json: missing or empty']));
   });
 
   if (!sdxl) return;

@@ -11,6 +11,7 @@ import { PaletteError } from '../../../shared/errors';
 import { ModelSession, type ProviderName, type RuntimeOptions } from '../runtime';
 import { OnnxTextEncoder, type TextEncoderPart } from './text-encoder';
 import { describeFamily, type ModelFamily } from './family';
+import { TEXT_ENCODER_2, TOKENIZER_2, textEncoderMeta } from './text-layout';
 import { ClipTokenizer } from './tokenizer';
 import { OnnxUNet } from './unet';
 import { OnnxVae } from './vae';
@@ -19,9 +20,9 @@ import { SD15_SCHEDULER, schedulerConfigFromJson, type SchedulerConfig } from '.
 
 export const COMPONENTS = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'] as const;
 export const TINY_DECODER = 'vae_decoder_tiny';
-/** SDXL's second text encoder, loaded when the folder has it */
-export const TEXT_ENCODER_2 = 'text_encoder_2';
+/** SDXL's second text encoder (text_encoder_2) is loaded when the folder has it */
 export type ComponentName = (typeof COMPONENTS)[number] | typeof TINY_DECODER | typeof TEXT_ENCODER_2;
+export { TEXT_ENCODER_2 };
 
 export const SD15_SCALING_FACTOR = 0.18215;
 const DEFAULT_LATENT_SIZE = 64;
@@ -97,25 +98,6 @@ export function modelName(root: string): string {
   return path.basename(root);
 }
 
-/**
- * The output of an SDXL text encoder that is diffusers' `hidden_states[-2]`: `hidden_states.{N-1}`
- * with N = the encoder's num_hidden_layers (its config.json), else N = the highest
- * `hidden_states.*` output the export declares (those run 0..N).
- */
-function penultimateOutput(label: string, config: Json, session: ModelSession | undefined, problems: string[]): string | undefined {
-  const declared = (session?.outputs ?? []).map((o) => /^hidden_states\.(\d+)$/.exec(o.name)).filter((m) => m !== null).map((m) => Number(m[1]));
-  const fromOutputs = declared.length > 0 ? Math.max(...declared) : undefined;
-  const layers = num(config.num_hidden_layers) ?? fromOutputs;
-  if (layers === undefined || layers < 1) {
-    if (session) problems.push(`${label}: no hidden_states.* outputs and no num_hidden_layers in its config.json (SDXL needs the penultimate hidden state)`);
-    return undefined;
-  }
-  if (fromOutputs !== undefined && fromOutputs !== layers) {
-    problems.push(`${label}: config.json says ${layers} layers, the export declares hidden_states.0..${fromOutputs}`);
-  }
-  return `hidden_states.${layers - 1}`;
-}
-
 /** Loads and validates a model folder. E_MODEL_NOT_FOUND / E_MODEL_INVALID (all problems). */
 export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<PaletteModel> {
   const root = path.resolve(dir);
@@ -129,7 +111,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   const problems: string[] = [];
   const modelIndex = readJsonIfPresent(path.join(root, 'model_index.json'), 'model_index.json', problems) ?? {};
   const config = (c: string): Json => readJsonIfPresent(path.join(root, c, 'config.json'), `${c}/config.json`, problems) ?? {};
-  const dual = has(`${TEXT_ENCODER_2}/model.onnx`) || has('tokenizer_2');
+  const dual = has(`${TEXT_ENCODER_2}/model.onnx`) || has(TOKENIZER_2);
   const configs = {
     text_encoder: config('text_encoder'), text_encoder_2: dual ? config(TEXT_ENCODER_2) : {}, unet: config('unet'),
     vae_decoder: config('vae_decoder'), vae_encoder: config('vae_encoder'),
@@ -149,7 +131,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     }
   };
   const tokenizer = loadTokenizer('tokenizer');
-  const tokenizer2 = dual ? loadTokenizer('tokenizer_2') : undefined;
+  const tokenizer2 = dual ? loadTokenizer(TOKENIZER_2) : undefined;
 
   const wanted: ComponentName[] = [...COMPONENTS, ...(dual ? [TEXT_ENCODER_2 as ComponentName] : [])];
   if ((options.tinyDecoder ?? true) && has(`${TINY_DECODER}/model.onnx`)) wanted.push(TINY_DECODER);
@@ -165,21 +147,17 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     if (r.status === 'rejected') problems.push(String((r.reason as Error).message ?? r.reason).split('\n')[0]);
   });
 
-  const textHiddenOutput = dual ? penultimateOutput('text_encoder/model.onnx', configs.text_encoder, sessions.text_encoder, problems) : 'last_hidden_state';
-  const text2HiddenOutput = dual ? penultimateOutput(`${TEXT_ENCODER_2}/model.onnx`, configs.text_encoder_2, sessions.text_encoder_2, problems) : undefined;
+  const textMeta = textEncoderMeta(dual, configs, { text_encoder: sessions.text_encoder?.outputs, text_encoder_2: sessions.text_encoder_2?.outputs }, problems);
+  const { textHiddenOutput, text2HiddenOutput } = textMeta;
   const meta: FolderMeta = {
     textEncoder: sessions.text_encoder,
     textEncoder2: sessions.text_encoder_2,
-    textHiddenOutput,
-    text2HiddenOutput,
-    text2HiddenSize: num(configs.text_encoder_2.hidden_size),
-    text2ProjectionDim: num(configs.text_encoder_2.projection_dim),
+    ...textMeta,
     unet: sessions.unet,
     vaeEncoder: sessions.vae_encoder,
     vaeDecoder: sessions.vae_decoder,
     tinyDecoder: sessions[TINY_DECODER],
     maxTokens: tokenizer?.maxTokens,
-    textHiddenSize: num(configs.text_encoder.hidden_size),
     unetCrossAttentionDim: num(configs.unet.cross_attention_dim),
     unetTimeCondDim: num(configs.unet.time_cond_proj_dim),
   };
