@@ -3,6 +3,8 @@
  * than the native size (MultiDiffusion tiles), inpainting over a background picture — each the
  * right size, finite and deterministic — and `palette inspect` reporting the family.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { main } from '../../main/cli';
 import { loadPipeline, type PalettePipeline } from '../../main/engine/pipeline';
 import type { EngineLayer } from '../../main/engine/pipeline-api';
@@ -121,6 +123,11 @@ describeFixtures('real-arch stream', (fixtures) => {
         expect(info.family.id).toBe(expectedFamily);
         expect(info.family.textEncoders).toBe(sdxl ? 2 : 1);
         expect(info.family.forceZerosForEmptyPrompt).toBe(sdxl);
+        // SDXL: each encoder's penultimate hidden state by its own layer count (README: hidden_states.{N-1})
+        const layers = (c: string) => (JSON.parse(fs.readFileSync(path.join(fx.dir, c, 'config.json'), 'utf8')) as { num_hidden_layers: number }).num_hidden_layers;
+        expect(info.family.conditioningOutputs).toEqual(sdxl
+          ? [`text_encoder/model.onnx hidden_states.${layers('text_encoder') - 1}`, `text_encoder_2/model.onnx hidden_states.${layers('text_encoder_2') - 1}`, 'text_encoder_2/model.onnx text_embeds (pooled)']
+          : ['text_encoder/model.onnx last_hidden_state']);
         expect(info.name).toBe(fx.name); // the folder's name, not model_index.json's _name_or_path
         expect(info.nativeSize.pixels).toBe(g.native_size);
         expect(info.defaults.nativeSize).toBe(g.native_size);

@@ -22,6 +22,8 @@ export interface ModelInspection {
     readonly label: string;
     readonly textEncoders: number;
     readonly pooledWidth: number;
+    /** which output of which encoder makes E (and p), e.g. "text_encoder_2/model.onnx hidden_states.31" */
+    readonly conditioningOutputs: readonly string[];
     readonly forceZerosForEmptyPrompt: boolean;
     readonly oneStep: boolean;
   };
@@ -74,6 +76,9 @@ export function describeModel(model: PaletteModel): ModelInspection {
       label: model.family.label,
       textEncoders: model.family.textEncoders,
       pooledWidth: model.textEncoder.pooledWidth,
+      conditioningOutputs: model.textEncoder.parts.flatMap((p) => [
+        `${p.session.label} ${p.hiddenOutput}`, ...(p.pooledOutput ? [`${p.session.label} ${p.pooledOutput} (pooled)`] : []),
+      ]),
       forceZerosForEmptyPrompt: model.family.forceZerosForEmptyPrompt,
       oneStep: model.family.oneStep,
     },
