@@ -3,6 +3,7 @@
  * carry an `id` and get exactly one reply; the worker also pushes events (frames published
  * into the ring, status, notices, model load progress).
  */
+import type { ModelSettingsDefaults } from '../../shared/document';
 import type { EngineBackground, EngineLayer, EngineSettings } from './pipeline-api';
 
 /** onnxruntime session options for loading a model (RuntimeOptions of main/engine/runtime). */
@@ -61,6 +62,8 @@ export interface WorkerStatus {
   /** per component, providers tried before the one used, with why they failed */
   skippedProviders?: Record<string, { provider: string; reason: string }[]>;
   canvas: { width: number; height: number };
+  /** the loaded model's family defaults; null without a model */
+  modelDefaults?: ModelSettingsDefaults | null;
   fps: number;
   latencyMs: number;
   frameIndex: number;

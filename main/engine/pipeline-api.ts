@@ -4,7 +4,7 @@
  * Implemented by main/engine/pipeline.ts.
  */
 
-import type { GenerationSettings, SemanticBrush } from '../../shared/document';
+import type { GenerationSettings, ModelSettingsDefaults, SemanticBrush } from '../../shared/document';
 
 export type { GuidanceMode, MaskType, NoiseMode } from '../../shared/document';
 
@@ -38,6 +38,8 @@ export interface PalettePipelineApi {
   readonly providers: Record<string, string>;
   /** per component, the providers tried before the one used and why each failed */
   readonly skippedProviders?: Record<string, readonly { provider: string; reason: string }[]>;
+  /** the model family's defaults (steps, guidance, native size), for the UI */
+  readonly modelDefaults?: ModelSettingsDefaults;
   setCanvas(width: number, height: number): Promise<void>;
   setSettings(settings: Partial<EngineSettings>): void;
   setSeed(seed: number): void;

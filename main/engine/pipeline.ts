@@ -3,6 +3,7 @@
  * diffusers pipelines do, in numbered steps: check inputs, encode prompts, prepare latents
  * (white W, background B), stream frame, decode.
  */
+import type { ModelSettingsDefaults } from '../../shared/document';
 import { MAX_CANVAS_SIDE } from '../../shared/document/limits';
 import { PaletteError } from '../../shared/errors';
 import { loadModelFolder, defaultModelDir, type LoadModelOptions, type PaletteModel } from './models';
@@ -51,13 +52,18 @@ export class PalettePipeline implements PalettePipelineApi {
   private canvasReady = false;
   private rgba: Uint8ClampedArray = new Uint8ClampedArray(0);
   private unscaled: Float32Array = new Float32Array(0);
+  private lastLatent: Float32Array = new Float32Array(0);
+  private zeroEmbedding: TextEmbedding | null = null;
 
   constructor(model: PaletteModel, options: LoadPipelineOptions = {}) {
     this.model = model;
     this.usePreview = options.previewDecoder ?? true;
-    const settings: Partial<StreamSettings> = { ...toStreamSettings(options.settings ?? {}) };
-    // LCM-distilled UNets take the guidance scale as an embedding; their usual scale is 8 (spec §2)
-    if (model.unet.timestepCondWidth > 0 && options.settings?.guidanceScale === undefined) settings.guidanceScale = 8;
+    // the family's defaults (steps, guidance) unless the caller chose; a null guidance scale means "model default"
+    const defaults = model.family.defaults;
+    const settings: Partial<StreamSettings> = {
+      tIndexList: defaults.tIndexList, guidance: defaults.guidance, guidanceScale: defaults.guidanceScale,
+      ...this.toStreamSettings(options.settings ?? {}),
+    };
     if (options.batchLimit !== undefined) settings.batchLimit = options.batchLimit;
     this.stream = new StreamBatch({
       height: 8, width: 8, // replaced by setCanvas() before any use
@@ -78,6 +84,10 @@ export class PalettePipeline implements PalettePipelineApi {
   get height(): number { return this.stream.geometry.height; }
   get idle(): boolean { return this.stream.isConverged; }
   get settings(): Readonly<StreamSettings> { return this.stream.settings; }
+  get modelDefaults(): ModelSettingsDefaults {
+    const f = this.model.family;
+    return { family: f.id, familyLabel: f.label, ...f.defaults, tIndexList: [...f.defaults.tIndexList] };
+  }
 
   // 1. check inputs ---------------------------------------------------------------------
 
@@ -100,7 +110,21 @@ export class PalettePipeline implements PalettePipelineApi {
   }
 
   setSettings(settings: Partial<EngineSettings>): void {
-    this.stream.setSettings(toStreamSettings(settings));
+    this.stream.setSettings(this.toStreamSettings(settings));
+  }
+
+  /**
+   * Injects every noise a one-shot render draws (tests against diffusers, reproducible exports):
+   * `noises[0]` is the initial latent (diffusers' `latents=`), `noises[k]` the noise the scheduler
+   * adds after step k (k = 1..T-1); each canvas-latent sized. null goes back to the seed's noise.
+   */
+  setInjectedNoise(noises: readonly Float32Array[] | null): void {
+    this.stream.setSlotNoise(noises);
+  }
+
+  /** the scaled latent of the last frame or render (a copy), before decoding */
+  get outputLatent(): Float32Array {
+    return this.lastLatent.slice();
   }
 
   setSeed(seed: number): void {
@@ -131,7 +155,7 @@ export class PalettePipeline implements PalettePipelineApi {
     const streamLayers: StreamLayer[] = layers.map((l) => ({
       id: l.id,
       embedding: embeddings.get(l.prompt)!,
-      negativeEmbedding: embeddings.get(l.negativePrompt)!,
+      negativeEmbedding: this.negativeEmbedding(l.negativePrompt, embeddings),
       promptStrength: l.promptStrength,
       maskStrength: l.maskStrength,
       maskBlur: l.maskBlur,
@@ -182,11 +206,14 @@ export class PalettePipeline implements PalettePipelineApi {
   private async decode(latent: Float32Array, vae: VaeRunner, started: number): Promise<EngineFrame> {
     const h = this.height / 8;
     const w = this.width / 8;
+    if (this.lastLatent.length !== latent.length) this.lastLatent = new Float32Array(latent.length);
+    this.lastLatent.set(latent);
     if (this.unscaled.length !== latent.length) this.unscaled = new Float32Array(latent.length);
     const scaled = this.unscaled;
     const inv = 1 / vae.scalingFactor;
     for (let j = 0; j < latent.length; j++) scaled[j] = latent[j] * inv;
     const image = await vae.decode(scaled, h, w);
+    checkFinite(image, vae === this.model.vae ? 'vae_decoder/model.onnx' : 'vae_decoder_tiny/model.onnx');
     if (this.rgba.length !== this.width * this.height * 4) this.rgba = new Uint8ClampedArray(this.width * this.height * 4);
     imageToRgba(image, this.width, this.height, this.rgba);
     this.frameCount += 1;
@@ -206,15 +233,45 @@ export class PalettePipeline implements PalettePipelineApi {
     return new Map(distinct.map((t, i) => [t, embeddings[i]]));
   }
 
+  /**
+   * A negative prompt's conditioning. An empty field is diffusers' negative_prompt=None: for a
+   * model with `force_zeros_for_empty_prompt` (SDXL) all-zero E and p, else the encoded "". Any
+   * text, even a single space (which tokenizes like ""), is encoded: diffusers' explicit "".
+   */
+  private negativeEmbedding(text: string, embeddings: Map<string, TextEmbedding>): TextEmbedding {
+    if (this.model.family.forceZerosForEmptyPrompt && text === '') {
+      this.zeroEmbedding ??= this.model.textEncoder.zeros();
+      return this.zeroEmbedding;
+    }
+    return embeddings.get(text)!;
+  }
+
   private async applyBackground(): Promise<void> {
     const bg = this.backgroundInput;
     const embeddings = await this.encodeTexts([bg.prompt, bg.negativePrompt]);
     const latent = bg.image ? await this.encodeImage(bg.image, this.width, this.height) : null;
     this.stream.setBackground({
       embedding: embeddings.get(bg.prompt)!,
-      negativeEmbedding: embeddings.get(bg.negativePrompt)!,
+      negativeEmbedding: this.negativeEmbedding(bg.negativePrompt, embeddings),
       latent,
     });
+  }
+
+  /** a null guidance scale is the model's default (ENGINE-SPEC §9, a document's "model default") */
+  private toStreamSettings(s: Partial<EngineSettings>): Partial<StreamSettings> {
+    const out = toStreamSettings(s);
+    if (s.guidanceScale === null) out.guidanceScale = this.model.family.defaults.guidanceScale;
+    return out;
+  }
+}
+
+/** A decoded frame with NaN or Inf (fp16 VAEs overflow) is an error naming the VAE, never a black frame. */
+function checkFinite(image: Float32Array, component: string): void {
+  let bad = 0;
+  for (let j = 0; j < image.length; j++) if (!Number.isFinite(image[j])) bad++;
+  if (bad > 0) {
+    throw new PaletteError('E_MODEL_RUN',
+      `${component}: the decoded image has ${bad} of ${image.length} values that are NaN or infinite (an fp16 VAE overflowing?); use a float32 or fp16-fixed VAE`);
   }
 }
 
@@ -226,7 +283,7 @@ function toStreamSettings(s: Partial<EngineSettings>): Partial<StreamSettings> {
   if (s.bootstrapSteps !== undefined) out.bootstrapSteps = s.bootstrapSteps;
   if (s.bootstrapMixSteps !== undefined) out.bootstrapMixSteps = s.bootstrapMixSteps;
   if (s.guidance !== undefined) out.guidance = s.guidance;
-  if (s.guidanceScale !== undefined) out.guidanceScale = s.guidanceScale;
+  if (s.guidanceScale !== undefined && s.guidanceScale !== null) out.guidanceScale = s.guidanceScale;
   if (s.noise !== undefined) out.noise = s.noise;
   return out;
 }

@@ -12,6 +12,8 @@ export interface TextEmbedding {
   readonly data: Float32Array;
   readonly tokens: number;
   readonly width: number;
+  /** the pooled vector p (SDXL's `text_embeds` of text_encoder_2), for UNets that take one */
+  readonly pooled?: Float32Array;
 }
 
 /** One batched noise prediction request. */
@@ -33,6 +35,10 @@ export interface UNetBatch {
   readonly embeddingWidth: number;
   /** batch × timestepCondWidth, only for UNets that declare `timestep_cond` */
   readonly timestepCond?: Float32Array;
+  /** batch × pooledWidth: each sample's pooled text vector p (SDXL `text_embeds`) */
+  readonly textEmbeds?: Float32Array;
+  /** batch × 6: each sample's SDXL `time_ids` [H, W, 0, 0, H, W] in pixels of the sample */
+  readonly timeIds?: Float32Array;
 }
 
 /** The UNet as the stream sees it: ε-prediction for a batch. */
@@ -41,7 +47,9 @@ export interface UNetRunner {
   readonly streamBatchable: boolean;
   /** width of the `timestep_cond` input, or 0 when the UNet has none */
   readonly timestepCondWidth: number;
-  /** returns ε with the same layout as `sample` */
+  /** width of the `text_embeds` input (SDXL's pooled p), 0 or absent when the UNet has none; such UNets also take `time_ids` */
+  readonly pooledWidth?: number;
+  /** returns the prediction (ε, v or x0, by the scheduler config's prediction type) with the same layout as `sample` */
   predictNoise(batch: UNetBatch): Promise<Float32Array>;
 }
 

@@ -106,6 +106,7 @@ export class EngineWorker {
         ? Object.fromEntries(Object.entries(this.pipeline.skippedProviders).map(([c, list]) => [c, list.map((s) => ({ ...s }))]))
         : {},
       canvas: { ...this.state.canvas },
+      modelDefaults: this.pipeline?.modelDefaults ? { ...this.pipeline.modelDefaults, tIndexList: [...this.pipeline.modelDefaults.tIndexList] } : null,
       fps: this.looping ? this.frameTimes.length : 0,
       latencyMs: this.lastFrame.ms,
       frameIndex: this.lastFrame.index,

@@ -43,7 +43,8 @@ function wanted(path: string, onnxComponents: Set<string>): boolean {
   if (component === null) return path === 'model_index.json';
   // Deeper nesting (e.g. "unet/fp16/model.onnx") belongs to another variant of the export.
   if (path.split('/').length !== 2) return false;
-  if (component === 'tokenizer') return true;
+  // tokenizer_2: SDXL's second tokenizer
+  if (component === 'tokenizer' || component === 'tokenizer_2') return true;
   if (component === 'scheduler') return name.endsWith('.json');
   if (!onnxComponents.has(component)) return false;
   // External weights are "model.onnx_data", "model.onnx.data", "weights.pb", or one file per

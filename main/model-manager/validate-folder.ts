@@ -7,6 +7,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { type ComponentMeta, type FolderMeta, validateFolderMeta } from '../engine/models/validate';
+import { TEXT_ENCODER_2, TOKENIZER_2, textEncoderMeta } from '../engine/models/text-layout';
 import { fileSize } from './disk';
 import { REQUIRED_FILES } from './layout';
 import { readOnnxSignature } from './onnx-header';
@@ -45,19 +46,30 @@ export async function quickValidateFolder(dir: string): Promise<string[]> {
       return undefined;
     }
   };
+  // SDXL: a second tokenizer and text encoder (ENGINE-SPEC §9)
+  const dual = (await fileSize(path.join(dir, TEXT_ENCODER_2, 'model.onnx'))) > 0 || (await fileSize(path.join(dir, TOKENIZER_2, 'vocab.json'))) > 0;
+  if (dual) {
+    for (const rel of [`${TOKENIZER_2}/vocab.json`, `${TOKENIZER_2}/merges.txt`, `${TEXT_ENCODER_2}/model.onnx`]) {
+      if (!(await fileSize(path.join(dir, rel)))) problems.push(`${rel}: missing or empty`);
+    }
+  }
   const tokenizerConfig = await readJson(path.join(dir, 'tokenizer', 'tokenizer_config.json'));
   const textConfig = await readJson(path.join(dir, 'text_encoder', 'config.json'));
+  const text2Config = dual ? await readJson(path.join(dir, TEXT_ENCODER_2, 'config.json')) : {};
+  const textEncoder = await component('text_encoder');
+  const textEncoder2 = dual ? await component(TEXT_ENCODER_2) : undefined;
   const unetConfig = await readJson(path.join(dir, 'unet', 'config.json'));
   const maxLength = num(tokenizerConfig.model_max_length);
   const meta: FolderMeta = {
-    textEncoder: await component('text_encoder'),
+    textEncoder,
+    textEncoder2,
+    ...textEncoderMeta(dual, { text_encoder: textConfig, text_encoder_2: text2Config }, { text_encoder: textEncoder?.outputs, text_encoder_2: textEncoder2?.outputs }, problems),
     unet: await component('unet'),
     vaeEncoder: await component('vae_encoder'),
     vaeDecoder: await component('vae_decoder'),
     tinyDecoder: await component(TINY_DECODER),
     // transformers writes a huge sentinel when the length is unset
     maxTokens: maxLength !== undefined && maxLength < 100_000 ? maxLength : DEFAULT_MAX_TOKENS,
-    textHiddenSize: num(textConfig.hidden_size),
     unetCrossAttentionDim: num(unetConfig.cross_attention_dim),
     unetTimeCondDim: num(unetConfig.time_cond_proj_dim),
   };

@@ -2,7 +2,7 @@ import type { CanvasSize } from './palette-document';
 import type { GenerationSettings } from './settings';
 import type { SemanticBrush } from './semantic-brush';
 
-/** `palette.json` inside a .palette file, version 1 (docs/palette-format.md). */
+/** `palette.json` inside a .palette file, version 2 (docs/palette-format.md). */
 export interface PaletteManifest {
   format: typeof PALETTE_FORMAT;
   version: typeof PALETTE_FORMAT_VERSION;
@@ -23,4 +23,4 @@ export type ManifestLayer = Omit<SemanticBrush, 'id' | 'mask'> & {
 };
 
 export const PALETTE_FORMAT = 'semantic-palette';
-export const PALETTE_FORMAT_VERSION = 1;
+export const PALETTE_FORMAT_VERSION = 2;

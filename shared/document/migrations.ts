@@ -62,7 +62,22 @@ const v0ToV1: ManifestMigration = {
   },
 };
 
-export const MANIFEST_MIGRATIONS: readonly ManifestMigration[] = [v0ToV1];
+/**
+ * Version 1 always stored a guidance scale, 1 by default, so an LCM-distilled model (whose scale
+ * is 8) got w = 0 from every document that never touched it. Version 2 stores null for "the
+ * model's default": a stored 1 was that default (CFG at scale 1 is no guidance), so it becomes null.
+ */
+const v1ToV2: ManifestMigration = {
+  from: 1,
+  describe: 'version 1 → version 2 (guidance scale 1, the old default, becomes "model default")',
+  up(m) {
+    const s = asObject(m.settings);
+    const settings = m.settings === undefined ? m.settings : { ...s, guidanceScale: s.guidanceScale === 1 ? null : s.guidanceScale };
+    return { ...m, version: 2, settings };
+  },
+};
+
+export const MANIFEST_MIGRATIONS: readonly ManifestMigration[] = [v0ToV1, v1ToV2];
 
 /**
  * Brings a parsed palette.json of any known version up to the current one. Checks only

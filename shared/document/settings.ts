@@ -22,8 +22,28 @@ export interface GenerationSettings {
   bootstrapSteps: number;
   bootstrapMixSteps: number;
   guidance: GuidanceMode;
-  guidanceScale: number;
+  /**
+   * g, or null for the model's default (ENGINE-SPEC §9: 8 for LCM-distilled `timestep_cond`
+   * UNets, else 1) — what a document holds until the user picks a scale
+   */
+  guidanceScale: number | null;
   noise: NoiseMode;
+}
+
+/**
+ * What the loaded model's family starts a document from (ENGINE-SPEC §9), as the engine reports
+ * it to the UI: the steps, guidance and native size that come from the model folder.
+ */
+export interface ModelSettingsDefaults {
+  /** "sd15" | "sd2" | "sdxl" */
+  family: string;
+  /** "SD 1.5", "SD 2.x", "SDXL" */
+  familyLabel: string;
+  tIndexList: number[];
+  guidance: GuidanceMode;
+  guidanceScale: number;
+  /** pixels per side the UNet was trained at */
+  nativeSize: number;
 }
 
 /** ENGINE-SPEC §8 */
@@ -34,7 +54,7 @@ export const DEFAULT_SETTINGS: Readonly<GenerationSettings> = Object.freeze({
   bootstrapSteps: 1,
   bootstrapMixSteps: 1.0,
   guidance: 'none',
-  guidanceScale: 1.0,
+  guidanceScale: null,
   noise: 'fixed',
 });
 
@@ -71,8 +91,8 @@ export function validateSettings(value: unknown, where = 'settings'): asserts va
     throw bad(`${where}.bootstrapMixSteps`, `a number in 0..${MAX_T_INDEX + 1}`, s.bootstrapMixSteps);
   }
   if (!GUIDANCE_MODES.includes(s.guidance as GuidanceMode)) throw bad(`${where}.guidance`, GUIDANCE_MODES.join(' | '), s.guidance);
-  if (!isNumberIn(s.guidanceScale, 0, MAX_GUIDANCE_SCALE)) {
-    throw bad(`${where}.guidanceScale`, `a number in 0..${MAX_GUIDANCE_SCALE}`, s.guidanceScale);
+  if (s.guidanceScale !== null && !isNumberIn(s.guidanceScale, 0, MAX_GUIDANCE_SCALE)) {
+    throw bad(`${where}.guidanceScale`, `null (the model's default) or a number in 0..${MAX_GUIDANCE_SCALE}`, s.guidanceScale);
   }
   if (!NOISE_MODES.includes(s.noise as NoiseMode)) throw bad(`${where}.noise`, NOISE_MODES.join(' | '), s.noise);
 }

@@ -51,7 +51,8 @@ export const engineSettings = z.object({
   bootstrapSteps: z.number().int().min(0).max(50),
   bootstrapMixSteps: z.number().int().min(0).max(50),
   guidance: guidanceMode,
-  guidanceScale: z.number().min(0).max(30),
+  /** null: the model's default */
+  guidanceScale: z.number().min(0).max(30).nullable(),
   noise: noiseMode,
 });
 export const engineSettingsPatch = engineSettings.partial().strict();
@@ -86,6 +87,16 @@ export const modelDescriptor = z.object({
   nativeSize: z.number().int().positive().optional(),
 });
 
+/** the loaded model's defaults (ModelSettingsDefaults) */
+export const modelSettingsDefaults = z.object({
+  family: z.string(),
+  familyLabel: z.string(),
+  tIndexList: z.array(z.number().int().min(0).max(49)),
+  guidance: guidanceMode,
+  guidanceScale: z.number(),
+  nativeSize: z.number().int().positive(),
+});
+
 export const engineStatus = z.object({
   /** live mode on: the engine renders frames while something changes */
   live: z.boolean(),
@@ -104,6 +115,8 @@ export const engineStatus = z.object({
   /** wall time of the newest frame in ms (inference + compositing + decode) */
   latencyMs: z.number(),
   frameIndex: z.number().int(),
+  /** the loaded model's family defaults (steps, guidance, native size); null without a model */
+  modelDefaults: modelSettingsDefaults.nullable().optional(),
   /** the last error that stopped the engine, if any (e.g. model failed to load) */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });

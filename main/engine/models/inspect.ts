@@ -1,5 +1,6 @@
 /** `palette inspect`: what a model folder declares and how the engine will run it, as JSON. */
 import type { SkippedProvider, TensorInfo } from '../runtime';
+import type { FamilyId, ModelDefaults } from './family';
 import { type ComponentName, type LoadModelOptions, type PaletteModel, loadModelFolder } from './model-folder';
 
 export interface ComponentInspection {
@@ -15,6 +16,19 @@ export interface ComponentInspection {
 export interface ModelInspection {
   readonly dir: string;
   readonly name: string;
+  /** what the folder declares it is (ENGINE-SPEC §9) */
+  readonly family: {
+    readonly id: FamilyId;
+    readonly label: string;
+    readonly textEncoders: number;
+    readonly pooledWidth: number;
+    /** which output of which encoder makes E (and p), e.g. "text_encoder_2/model.onnx hidden_states.31" */
+    readonly conditioningOutputs: readonly string[];
+    readonly forceZerosForEmptyPrompt: boolean;
+    readonly oneStep: boolean;
+  };
+  /** the steps, guidance and native size a document starts from with this model */
+  readonly defaults: ModelDefaults;
   readonly streamBatchable: boolean;
   readonly timestepType: string;
   readonly timestepCondWidth: number;
@@ -24,7 +38,16 @@ export interface ModelInspection {
   readonly nativeSize: { readonly latent: number; readonly pixels: number };
   readonly precision: 'float16' | 'float32' | 'mixed';
   readonly previewDecoder: boolean;
-  readonly scheduler: { readonly betaStart: number; readonly betaEnd: number; readonly betaSchedule: string; readonly numTrainTimesteps: number };
+  readonly scheduler: {
+    readonly className: string | null;
+    readonly predictionType: string;
+    readonly lcmBoundary: boolean;
+    readonly timestepSpacing: string;
+    readonly betaStart: number;
+    readonly betaEnd: number;
+    readonly betaSchedule: string;
+    readonly numTrainTimesteps: number;
+  };
   readonly components: Readonly<Partial<Record<ComponentName, ComponentInspection>>>;
 }
 
@@ -48,6 +71,18 @@ export function describeModel(model: PaletteModel): ModelInspection {
   return {
     dir: model.dir,
     name: model.name,
+    family: {
+      id: model.family.id,
+      label: model.family.label,
+      textEncoders: model.family.textEncoders,
+      pooledWidth: model.textEncoder.pooledWidth,
+      conditioningOutputs: model.textEncoder.parts.flatMap((p) => [
+        `${p.session.label} ${p.hiddenOutput}`, ...(p.pooledOutput ? [`${p.session.label} ${p.pooledOutput} (pooled)`] : []),
+      ]),
+      forceZerosForEmptyPrompt: model.family.forceZerosForEmptyPrompt,
+      oneStep: model.family.oneStep,
+    },
+    defaults: { ...model.family.defaults, tIndexList: [...model.family.defaults.tIndexList] },
     streamBatchable: model.unet.streamBatchable,
     timestepType: model.sessions.unet?.input('timestep')?.type ?? 'unknown',
     timestepCondWidth: model.unet.timestepCondWidth,
@@ -58,6 +93,10 @@ export function describeModel(model: PaletteModel): ModelInspection {
     precision: floatTypes.size === 1 && floatTypes.has('float16') ? 'float16' : floatTypes.has('float16') ? 'mixed' : 'float32',
     previewDecoder: model.previewVae !== undefined,
     scheduler: {
+      className: model.scheduler.className,
+      predictionType: model.scheduler.predictionType,
+      lcmBoundary: model.scheduler.lcmBoundary,
+      timestepSpacing: model.scheduler.timestepSpacing,
       betaStart: model.scheduler.betaStart,
       betaEnd: model.scheduler.betaEnd,
       betaSchedule: model.scheduler.betaSchedule,

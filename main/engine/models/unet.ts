@@ -1,25 +1,45 @@
 /**
  * UNetRunner on an ONNX UNet. A `[batch]` timestep takes the whole stream batch in one call;
  * a scalar timestep (common in optimum exports) is run once per group of equal timesteps.
+ * SDXL UNets also take each sample's pooled text vector (`text_embeds`) and `time_ids`.
  */
 import { PaletteError } from '../../../shared/errors';
 import { type ModelSession, asFloat32 } from '../runtime';
 import type { UNetBatch, UNetRunner } from '../types';
 
+/** values per sample of SDXL's `time_ids`: original size, crop top-left, target size */
+export const TIME_IDS = 6;
+
+interface Extras {
+  readonly timestepCond?: Float32Array;
+  readonly textEmbeds?: Float32Array;
+  readonly timeIds?: Float32Array;
+}
+
+/** rows(0..n-1) of a batch × width array, or undefined when there is none */
+function gather(src: Float32Array | undefined, width: number, rows: (j: number) => number, n: number): Float32Array | undefined {
+  if (!src || width === 0) return undefined;
+  const out = new Float32Array(n * width);
+  for (let j = 0; j < n; j++) out.set(src.subarray(rows(j) * width, (rows(j) + 1) * width), j * width);
+  return out;
+}
+
 export class OnnxUNet implements UNetRunner {
   readonly streamBatchable: boolean;
   readonly timestepCondWidth: number;
+  readonly pooledWidth: number;
   readonly embeddingWidth: number;
   readonly outputName: string;
 
   constructor(
     private readonly session: ModelSession,
-    info: { embeddingWidth: number; timestepCondWidth: number; outputName: string },
+    info: { embeddingWidth: number; timestepCondWidth: number; outputName: string; pooledWidth?: number },
   ) {
     // `[batch]` takes the stream batch; a scalar, or a `[1]` some exports declare, takes one timestep per call
     const shape = session.input('timestep')?.shape ?? ['batch'];
     this.streamBatchable = shape.length === 1 && shape[0] !== 1;
     this.timestepCondWidth = info.timestepCondWidth;
+    this.pooledWidth = info.pooledWidth ?? 0;
     this.embeddingWidth = info.embeddingWidth;
     this.outputName = info.outputName;
   }
@@ -35,9 +55,20 @@ export class OnnxUNet implements UNetRunner {
     if (this.timestepCondWidth > 0 && b.timestepCond?.length !== b.batch * this.timestepCondWidth) {
       problems.push(`timestep_cond needs ${b.batch}×${this.timestepCondWidth} values, got ${b.timestepCond?.length ?? 'none'}`);
     }
+    if (this.pooledWidth > 0) {
+      if (b.textEmbeds?.length !== b.batch * this.pooledWidth) problems.push(`text_embeds needs ${b.batch}×${this.pooledWidth} values, got ${b.textEmbeds?.length ?? 'none'}`);
+      if (b.timeIds?.length !== b.batch * TIME_IDS) problems.push(`time_ids needs ${b.batch}×${TIME_IDS} values, got ${b.timeIds?.length ?? 'none'}`);
+    }
     if (problems.length) throw new PaletteError('E_MODEL_RUN', `${this.session.label}: ${problems.join('; ')}`);
 
-    if (this.streamBatchable) return this.run(b, b.sample, b.timesteps, b.encoderHiddenStates, b.timestepCond, b.batch);
+    const extras = (rows: (i: number) => number, n: number): Extras => ({
+      timestepCond: gather(b.timestepCond, this.timestepCondWidth, rows, n),
+      textEmbeds: gather(b.textEmbeds, this.pooledWidth, rows, n),
+      timeIds: this.pooledWidth > 0 ? gather(b.timeIds, TIME_IDS, rows, n) : undefined,
+    });
+    if (this.streamBatchable) {
+      return this.run(b, b.sample, b.timesteps, b.encoderHiddenStates, { timestepCond: b.timestepCond, textEmbeds: b.textEmbeds, timeIds: b.timeIds }, b.batch);
+    }
 
     const groups = new Map<number, number[]>();
     b.timesteps.forEach((t, i) => {
@@ -50,13 +81,11 @@ export class OnnxUNet implements UNetRunner {
       const n = members.length;
       const sample = new Float32Array(n * sampleSize);
       const cond = new Float32Array(n * condSize);
-      const tcond = b.timestepCond ? new Float32Array(n * this.timestepCondWidth) : undefined;
       members.forEach((src, j) => {
         sample.set(b.sample.subarray(src * sampleSize, (src + 1) * sampleSize), j * sampleSize);
         cond.set(b.encoderHiddenStates.subarray(src * condSize, (src + 1) * condSize), j * condSize);
-        tcond?.set(b.timestepCond!.subarray(src * this.timestepCondWidth, (src + 1) * this.timestepCondWidth), j * this.timestepCondWidth);
       });
-      const eps = await this.run(b, sample, Int32Array.of(t), cond, tcond, n);
+      const eps = await this.run(b, sample, Int32Array.of(t), cond, extras((j) => members[j], n), n);
       members.forEach((dst, j) => result.set(eps.subarray(j * sampleSize, (j + 1) * sampleSize), dst * sampleSize));
     }
     return result;
@@ -67,14 +96,19 @@ export class OnnxUNet implements UNetRunner {
     sample: Float32Array,
     timesteps: Int32Array,
     cond: Float32Array,
-    tcond: Float32Array | undefined,
+    extras: Extras,
     n: number,
   ): Promise<Float32Array> {
+    const { timestepCond: tcond, textEmbeds, timeIds } = extras;
     const feeds = {
       sample: { data: sample, dims: [n, b.channels, b.height, b.width] },
       timestep: { data: timesteps, dims: [timesteps.length] },
       encoder_hidden_states: { data: cond, dims: [n, b.tokens, b.embeddingWidth] },
       ...(this.timestepCondWidth > 0 && tcond ? { timestep_cond: { data: tcond, dims: [n, this.timestepCondWidth] } } : {}),
+      ...(this.pooledWidth > 0 && textEmbeds && timeIds ? {
+        text_embeds: { data: textEmbeds, dims: [n, this.pooledWidth] },
+        time_ids: { data: timeIds, dims: [n, TIME_IDS] },
+      } : {}),
     };
     const out = await this.session.run(feeds, [this.outputName]);
     const eps = asFloat32(out[this.outputName], `${this.session.label} ${this.outputName}`);

@@ -14,6 +14,17 @@ export interface ComponentMeta {
 
 export interface FolderMeta {
   readonly textEncoder?: ComponentMeta;
+  /** SDXL's second text encoder (CLIPTextModelWithProjection: `text_embeds` + hidden states) */
+  readonly textEncoder2?: ComponentMeta;
+  /**
+   * the output of each text encoder that makes E: `last_hidden_state` (default; SD 1.5 / 2.x) or
+   * `hidden_states.{N-1}` (SDXL's penultimate layer, N from the encoder's config)
+   */
+  readonly textHiddenOutput?: string;
+  readonly text2HiddenOutput?: string;
+  readonly text2HiddenSize?: number;
+  /** `projection_dim` of text_encoder_2/config.json (the pooled width) */
+  readonly text2ProjectionDim?: number;
   readonly unet?: ComponentMeta;
   readonly vaeEncoder?: ComponentMeta;
   readonly vaeDecoder?: ComponentMeta;
@@ -28,7 +39,12 @@ export interface FolderMeta {
 
 /** What validation learns along the way, used to build the runners. */
 export interface DerivedShapes {
+  /** E's width: the sum of the encoders' widths */
   embeddingWidth: number;
+  /** each text encoder's share of E's width */
+  textWidths: number[];
+  /** width of p (text_encoder_2 `text_embeds`) when the UNet takes `text_embeds`, else 0 */
+  pooledWidth: number;
   timestepCondWidth: number;
   unetOutput: string;
   encoderOutput: string;
@@ -39,7 +55,7 @@ const TIMESTEP_TYPES = ['int64', 'int32', 'float32', 'float16', 'float64'];
 
 export function validateFolderMeta(meta: FolderMeta): { problems: string[]; derived: DerivedShapes } {
   const problems: string[] = [];
-  const derived: DerivedShapes = { embeddingWidth: 0, timestepCondWidth: 0, unetOutput: 'out_sample', encoderOutput: 'latent_sample' };
+  const derived: DerivedShapes = { embeddingWidth: 0, textWidths: [], pooledWidth: 0, timestepCondWidth: 0, unetOutput: 'out_sample', encoderOutput: 'latent_sample' };
 
   const find = (c: ComponentMeta, kind: 'input' | 'output', name: string): TensorInfo | undefined => {
     const found = (kind === 'input' ? c.inputs : c.outputs).find((t) => t.name === name);
@@ -72,8 +88,7 @@ export function validateFolderMeta(meta: FolderMeta): { problems: string[]; deri
     }
   };
 
-  const te = meta.textEncoder;
-  if (te) {
+  const checkTextEncoder = (te: ComponentMeta, hiddenOutput: string, hiddenSize: number | undefined): void => {
     const ids = find(te, 'input', 'input_ids');
     if (ids && expect(te, 'input', ids, ['int32', 'int64'], [2])) {
       const n = fixedDim(ids, 1);
@@ -82,13 +97,27 @@ export function validateFolderMeta(meta: FolderMeta): { problems: string[]; deri
       }
     }
     noOthers(te, ['input_ids']);
-    const hidden = find(te, 'output', 'last_hidden_state');
+    const hidden = find(te, 'output', hiddenOutput);
     if (hidden && expect(te, 'output', hidden, FLOATS, [3])) {
-      const width = fixedDim(hidden, 2) ?? meta.textHiddenSize;
-      if (width === undefined) problems.push(`${te.label}: output last_hidden_state has no fixed width and text_encoder/config.json gives no hidden_size`);
-      else derived.embeddingWidth = width;
+      const width = fixedDim(hidden, 2) ?? hiddenSize;
+      if (width === undefined) problems.push(`${te.label}: output ${hiddenOutput} has no fixed width and its config.json gives no hidden_size`);
+      else derived.textWidths.push(width);
+    }
+  };
+  const te = meta.textEncoder;
+  if (te) checkTextEncoder(te, meta.textHiddenOutput ?? 'last_hidden_state', meta.textHiddenSize);
+  const te2 = meta.textEncoder2;
+  let pooledFromText = 0;
+  if (te2) {
+    checkTextEncoder(te2, meta.text2HiddenOutput ?? 'last_hidden_state', meta.text2HiddenSize);
+    const pooled = find(te2, 'output', 'text_embeds');
+    if (pooled && expect(te2, 'output', pooled, FLOATS, [2])) {
+      const width = fixedDim(pooled, 1) ?? meta.text2ProjectionDim;
+      if (width === undefined) problems.push(`${te2.label}: output text_embeds has no fixed width and text_encoder_2/config.json gives no projection_dim`);
+      else pooledFromText = width;
     }
   }
+  derived.embeddingWidth = derived.textWidths.reduce((a, b) => a + b, 0);
 
   const unet = meta.unet;
   if (unet) {
@@ -100,7 +129,8 @@ export function validateFolderMeta(meta: FolderMeta): { problems: string[]; deri
     if (ehs && expect(unet, 'input', ehs, FLOATS, [3])) {
       const width = fixedDim(ehs, 2) ?? meta.unetCrossAttentionDim;
       if (width !== undefined && te && derived.embeddingWidth > 0 && width !== derived.embeddingWidth) {
-        problems.push(`${unet.label}: input encoder_hidden_states has width ${width}, text encoder gives ${derived.embeddingWidth}`);
+        const given = derived.textWidths.length > 1 ? `text encoders give ${derived.textWidths.join(' + ')} = ${derived.embeddingWidth}` : `text encoder gives ${derived.embeddingWidth}`;
+        problems.push(`${unet.label}: input encoder_hidden_states has width ${width}, ${given}`);
       }
       if (width !== undefined && !te) derived.embeddingWidth = width;
     }
@@ -110,7 +140,25 @@ export function validateFolderMeta(meta: FolderMeta): { problems: string[]; deri
       if (width === undefined || width <= 0) problems.push(`${unet.label}: input timestep_cond has no fixed width and unet/config.json gives no time_cond_proj_dim`);
       else derived.timestepCondWidth = width;
     }
-    noOthers(unet, ['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond']);
+    const textEmbeds = unet.inputs.find((i) => i.name === 'text_embeds');
+    const timeIds = unet.inputs.find((i) => i.name === 'time_ids');
+    if (textEmbeds || timeIds) {
+      if (!textEmbeds) problems.push(`${unet.label}: input time_ids is declared without text_embeds`);
+      if (!timeIds) problems.push(`${unet.label}: input text_embeds is declared without time_ids`);
+      if (timeIds && expect(unet, 'input', timeIds, FLOATS, [2])) {
+        const n = fixedDim(timeIds, 1);
+        if (n !== undefined && n !== 6) problems.push(`${unet.label}: input time_ids has ${n} values per sample, expected 6`);
+      }
+      if (textEmbeds && expect(unet, 'input', textEmbeds, FLOATS, [2])) {
+        const width = fixedDim(textEmbeds, 1) ?? pooledFromText;
+        if (!te2) problems.push(`${unet.label}: input text_embeds needs text_encoder_2/model.onnx (SDXL layout), which the folder lacks`);
+        else if (width !== pooledFromText && pooledFromText > 0) problems.push(`${unet.label}: input text_embeds has width ${width}, text_encoder_2 gives ${pooledFromText}`);
+        else derived.pooledWidth = width;
+      }
+    } else if (te2) {
+      problems.push(`${unet.label}: the folder has text_encoder_2 but the UNet declares no text_embeds / time_ids inputs`);
+    }
+    noOthers(unet, ['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond', 'text_embeds', 'time_ids']);
     const out = unet.outputs.find((o) => o.name === 'out_sample') ?? (unet.outputs.length === 1 ? unet.outputs[0] : undefined);
     if (!out) problems.push(`${unet.label}: output out_sample is missing (it has: ${unet.outputs.map((o) => o.name).join(', ') || 'none'})`);
     else if (expect(unet, 'output', out, FLOATS, [4])) derived.unetOutput = out.name;

@@ -1,12 +1,29 @@
 /**
- * LCM noise schedule for the stream (ENGINE-SPEC §1). Pure math: it never sees a model.
+ * LCM noise schedule for the stream (ENGINE-SPEC §1, §9). Pure math: it never sees a model.
  * Everything is computed in float64 because quantization compares mask values against the
  * noise levels and the traces are float64.
  */
 import { PaletteError } from '../../../shared/errors';
 
+export const PREDICTION_TYPES = ['epsilon', 'v_prediction', 'sample'] as const;
+/** what the UNet predicts (`prediction_type`): the noise ε, the velocity v, or the clean sample x0 */
+export type PredictionType = (typeof PREDICTION_TYPES)[number];
+export const TIMESTEP_SPACINGS = ['leading', 'trailing', 'linspace'] as const;
+export type TimestepSpacing = (typeof TIMESTEP_SPACINGS)[number];
+
 /** The part of a diffusers `scheduler_config.json` the stream needs. */
 export interface SchedulerConfig {
+  /** `_class_name` (e.g. LCMScheduler, EulerDiscreteScheduler); null when the config names none */
+  className: string | null;
+  predictionType: PredictionType;
+  /**
+   * LCM boundary condition (c_skip, c_out from `timestep_scaling`): only for `LCMScheduler`
+   * configs; any other scheduler is sampled as plain x0 prediction (c_skip 0, c_out 1), as
+   * Turbo, Lightning and Hyper-SD models are in a stream (ENGINE-SPEC §9).
+   */
+  lcmBoundary: boolean;
+  /** the config's `timestep_spacing` (reported; the stream's 50-step grid is the same for every family) */
+  timestepSpacing: TimestepSpacing;
   betaStart: number;
   betaEnd: number;
   betaSchedule: 'scaled_linear' | 'linear';
@@ -22,6 +39,10 @@ export interface SchedulerConfig {
 }
 
 export const SD15_SCHEDULER: Readonly<SchedulerConfig> = Object.freeze({
+  className: 'LCMScheduler',
+  predictionType: 'epsilon',
+  lcmBoundary: true,
+  timestepSpacing: 'leading',
   betaStart: 0.00085,
   betaEnd: 0.012,
   betaSchedule: 'scaled_linear',
@@ -38,7 +59,8 @@ const SIGMA_DATA = 0.5;
 
 /**
  * Reads the fields we use from a diffusers scheduler config (snake_case JSON); anything
- * missing falls back to SD 1.5.
+ * missing falls back to SD 1.5 (an LCMScheduler predicting ε). A config that names another
+ * `_class_name` loses the LCM boundary condition.
  */
 export function schedulerConfigFromJson(json: Record<string, unknown>): SchedulerConfig {
   const num = (key: string, fallback: number): number => {
@@ -58,7 +80,24 @@ export function schedulerConfigFromJson(json: Record<string, unknown>): Schedule
     throw new PaletteError('E_BAD_SCHEDULER_CONFIG', 'scheduler config: trained_betas must be a list of numbers in (0, 1) or null');
   }
   const trainedBetas = Array.isArray(trained) ? (trained as number[]) : null;
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = json[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+      throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: ${key} ${JSON.stringify(v)} is not supported (use ${allowed.join(', ')})`);
+    }
+    return v as T;
+  };
+  const rawClass = json['_class_name'];
+  if (rawClass !== undefined && rawClass !== null && typeof rawClass !== 'string') {
+    throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: _class_name must be a string, got ${JSON.stringify(rawClass)}`);
+  }
+  const className = typeof rawClass === 'string' && rawClass !== '' ? rawClass : null;
   return {
+    className,
+    predictionType: oneOf('prediction_type', PREDICTION_TYPES, 'epsilon'),
+    lcmBoundary: className === null || className === 'LCMScheduler',
+    timestepSpacing: oneOf('timestep_spacing', TIMESTEP_SPACINGS, 'leading'),
     betaStart: num('beta_start', SD15_SCHEDULER.betaStart),
     betaEnd: num('beta_end', SD15_SCHEDULER.betaEnd),
     betaSchedule: schedule,
@@ -108,7 +147,7 @@ export function lcmTimesteps(config: SchedulerConfig): number[] {
   return out;
 }
 
-/** LCM boundary condition scalings at integer timestep t. */
+/** LCM boundary condition scalings at integer timestep t (LCMScheduler only, see SchedulerConfig.lcmBoundary). */
 export function boundaryScalings(t: number, timestepScaling = SD15_SCHEDULER.timestepScaling): { cSkip: number; cOut: number } {
   const s = t * timestepScaling;
   const sd2 = SIGMA_DATA * SIGMA_DATA;
@@ -158,7 +197,7 @@ export function createStreamSchedule(
     alphaCumprod[k] = ac;
     sqrtAc[k] = Math.sqrt(ac);
     sqrt1mAc[k] = Math.sqrt(1 - ac);
-    const b = boundaryScalings(timesteps[k], config.timestepScaling);
+    const b = config.lcmBoundary ? boundaryScalings(timesteps[k], config.timestepScaling) : { cSkip: 0, cOut: 1 };
     cSkip[k] = b.cSkip;
     cOut[k] = b.cOut;
     noiseLevels[k] = sqrt1mAc[k];
@@ -180,18 +219,32 @@ export function addNoise(schedule: StreamSchedule, k: number, x0: Float32Array, 
 }
 
 /**
- * One LCM step at step index k: the clean-latent estimate D = c_out·(x - sqrt(1-ac)ε)/sqrt(ac)
- * + c_skip·x. The stream re-noises D itself, so there is no prevSample here.
+ * The x0 estimate F of a UNet output at step k (ENGINE-SPEC §9): ε → (x − sqrt(1−ac)·ε)/sqrt(ac),
+ * v → sqrt(ac)·x − sqrt(1−ac)·v, sample → the output itself.
+ */
+export function predictedOriginal(predictionType: PredictionType, sa: number, sb: number, x: number, out: number): number {
+  switch (predictionType) {
+    case 'epsilon': return (x - sb * out) / sa;
+    case 'v_prediction': return sa * x - sb * out;
+    case 'sample': return out;
+  }
+}
+
+/**
+ * One LCM step at step index k: the clean-latent estimate D = c_out·F + c_skip·x, F the x0
+ * estimate of the model output (ε, v or x0 by the config's prediction type). The stream
+ * re-noises D itself, so there is no prevSample here.
  */
 export function lcmDenoise(schedule: StreamSchedule, k: number, x: Float32Array, eps: Float32Array, out: Float32Array): Float32Array {
   const sa = schedule.sqrtAlphaCumprod[k];
   const sb = schedule.sqrtOneMinusAlphaCumprod[k];
   const cOut = schedule.cOut[k];
   const cSkip = schedule.cSkip[k];
+  const type = schedule.config.predictionType;
   const n = out.length;
   for (let j = 0; j < n; j++) {
     const xv = x[j];
-    out[j] = cOut * ((xv - sb * eps[j]) / sa) + cSkip * xv;
+    out[j] = cOut * predictedOriginal(type, sa, sb, xv, eps[j]) + cSkip * xv;
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * The per-sample arithmetic of a stream frame (ENGINE-SPEC §5.3–5.6), as plain loops over
  * typed arrays. Sample layout: `channels × th × tw` at `off`; canvas latents `channels × h × w`.
  */
-import type { StreamSchedule } from '../schedule/lcm-schedule';
+import type { PredictionType, StreamSchedule } from '../schedule/lcm-schedule';
 import type { Shift } from './centering';
 
 export interface TileWindow {
@@ -67,14 +67,17 @@ export interface DenoiseCoefficients {
   readonly cSkip: number;
   /** guidance scale, applied when `uncondOff` ≥ 0 */
   readonly scale: number;
+  /** what the UNet output is (ENGINE-SPEC §9) */
+  readonly predictionType: PredictionType;
 }
 
 /**
- * Denoises one sample to its clean estimate D (LCM, §1) and adds weight·Q·D into the canvas
- * accumulator at the unrolled position. ε = ε_u + g(ε_c − ε_u) when an unconditional twin
+ * Denoises one sample to its clean estimate D = c_out·F + c_skip·x (LCM, §1; F by the prediction
+ * type, §9) from the UNet output `out` and adds weight·Q·D into the canvas accumulator at the
+ * unrolled position. out = out_u + g(out_c − out_u) when an unconditional twin
  * exists at `uncondOff` (−1: none). Pixels with Q = 0 contribute nothing and are skipped.
  */
-export function denoiseAccumulate(sample: Float32Array, eps: Float32Array, off: number, uncondOff: number,
+export function denoiseAccumulate(sample: Float32Array, out: Float32Array, off: number, uncondOff: number,
   co: DenoiseCoefficients, q: Float32Array, tileWeights: Float64Array, h: number, w: number, channels: number,
   tile: TileWindow, shift: Shift, acc: Float64Array): void {
   const plane = h * w;
@@ -83,8 +86,10 @@ export function denoiseAccumulate(sample: Float32Array, eps: Float32Array, off: 
   const tplane = th * tw;
   const dy = ((shift.dy % th) + th) % th;
   const dx = ((shift.dx % tw) + tw) % tw;
-  const { sa, sb, cOut, cSkip, scale } = co;
+  const { sa, sb, cOut, cSkip, scale, predictionType } = co;
   const invSa = 1 / sa;
+  const eps = predictionType === 'epsilon';
+  const v = predictionType === 'v_prediction';
   for (let ty = 0; ty < th; ty++) {
     const Y = tile.y0 + ty;
     let ry = ty + dy;
@@ -100,12 +105,13 @@ export function denoiseAccumulate(sample: Float32Array, eps: Float32Array, off: 
       for (let c = 0; c < channels; c++) {
         const si = off + c * tplane + r;
         const x = sample[si];
-        let e = eps[si];
+        let e = out[si];
         if (uncondOff >= 0) {
-          const eu = eps[uncondOff + c * tplane + r];
+          const eu = out[uncondOff + c * tplane + r];
           e = eu + scale * (e - eu);
         }
-        const d = cOut * ((x - sb * e) * invSa) + cSkip * x;
+        const f = eps ? (x - sb * e) * invSa : v ? sa * x - sb * e : e;
+        const d = cOut * f + cSkip * x;
         acc[c * plane + p] += wq * d;
       }
     }

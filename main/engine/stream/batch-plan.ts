@@ -23,6 +23,9 @@ export interface PlanLayer {
   /** C_i (77 × D) and its negative (null without CFG) */
   readonly cond: Float32Array;
   readonly negative: Float32Array | null;
+  /** p_i and its negative, for UNets that take a pooled text vector (SDXL), else null */
+  readonly pooled?: Float32Array | null;
+  readonly negativePooled?: Float32Array | null;
 }
 
 export interface PlanShape {
@@ -39,6 +42,15 @@ export interface PlanShape {
   readonly guidanceCopies: 1 | 2;
   /** width and scale of the guidance embedding for `timestep_cond` UNets, or null */
   readonly timestepCond: { readonly width: number; readonly scale: number } | null;
+  /** width of the pooled text vector for UNets that take `text_embeds` and `time_ids` (SDXL), else 0 */
+  readonly pooledWidth?: number;
+}
+
+/** SDXL `time_ids` of a sample th × tw latent pixels: [H, W, 0, 0, H, W] in pixels (ENGINE-SPEC §9) */
+export function sdxlTimeIds(latentHeight: number, latentWidth: number): Float32Array {
+  const H = latentHeight * 8;
+  const W = latentWidth * 8;
+  return Float32Array.of(H, W, 0, 0, H, W);
 }
 
 const NO_SHIFT: Shift = { dy: 0, dx: 0 };
@@ -54,6 +66,9 @@ export class BatchPlan {
   readonly timesteps: Int32Array;
   readonly hiddenStates: Float32Array;
   readonly timestepCond: Float32Array | null;
+  /** batch × pooledWidth and batch × 6 (SDXL), else null */
+  readonly textEmbeds: Float32Array | null;
+  readonly timeIds: Float32Array | null;
   /** slots 0..boot-1 are bootstrapped (and centered) */
   private readonly boot: number;
   private shifts: Shift[] = [];
@@ -78,6 +93,17 @@ export class BatchPlan {
     this.timesteps = new Int32Array(this.total);
     const embSize = shape.tokens * shape.embeddingWidth;
     this.hiddenStates = new Float32Array(this.total * embSize);
+    const pw = shape.pooledWidth ?? 0;
+    if (pw > 0) {
+      for (const l of shape.layers) {
+        if (l.pooled?.length !== pw || (G === 2 && l.negativePooled?.length !== pw)) {
+          throw new PaletteError('E_BAD_EMBEDDING', `layer ${l.id}: the UNet takes a pooled text vector of ${pw} values (text_embeds), the layer's conditioning has ${l.pooled?.length ?? 'none'}`);
+        }
+      }
+    }
+    this.textEmbeds = pw > 0 ? new Float32Array(this.total * pw) : null;
+    this.timeIds = pw > 0 ? new Float32Array(this.total * 6) : null;
+    const ids = sdxlTimeIds(tile.height, tile.width);
     let b = 0;
     for (let k = 0; k < steps; k++) {
       for (let g = 0; g < G; g++) {
@@ -85,6 +111,8 @@ export class BatchPlan {
           for (const layer of shape.layers) {
             this.timesteps[b] = shape.timesteps[k];
             this.hiddenStates.set(g === 0 ? layer.cond : (layer.negative as Float32Array), b * embSize);
+            this.textEmbeds?.set((g === 0 ? layer.pooled : layer.negativePooled) as Float32Array, b * pw);
+            this.timeIds?.set(ids, b * 6);
             b++;
           }
         }
@@ -162,6 +190,7 @@ export class BatchPlan {
     const tile = this.shape.tiles[0];
     const embSize = this.shape.tokens * this.shape.embeddingWidth;
     const condWidth = this.shape.timestepCond?.width ?? 0;
+    const pooledWidth = this.shape.pooledWidth ?? 0;
     let calls = 0;
     let ms = 0;
     for (let start = 0; start < total;) {
@@ -179,6 +208,8 @@ export class BatchPlan {
         tokens: this.shape.tokens,
         embeddingWidth: this.shape.embeddingWidth,
         timestepCond: this.timestepCond ? this.timestepCond.subarray(start * condWidth, end * condWidth) : undefined,
+        textEmbeds: this.textEmbeds ? this.textEmbeds.subarray(start * pooledWidth, end * pooledWidth) : undefined,
+        timeIds: this.timeIds ? this.timeIds.subarray(start * 6, end * 6) : undefined,
       });
       ms += performance.now() - t0;
       calls++;
@@ -214,6 +245,7 @@ export class BatchPlan {
       const co = {
         sa: schedule.sqrtAlphaCumprod[k], sb: schedule.sqrtOneMinusAlphaCumprod[k],
         cOut: schedule.cOut[k], cSkip: schedule.cSkip[k], scale: guidanceScale,
+        predictionType: schedule.config.predictionType,
       };
       for (let t = 0; t < tiles.length; t++) {
         for (let i = 0; i < P; i++) {

@@ -13,12 +13,28 @@ export function lerpEmbedding(background: TextEmbedding, own: TextEmbedding, s: 
   for (let j = 0; j < a.length; j++) out[outOff + j] = a[j] + s * (b[j] - a[j]);
 }
 
+/** p_i = lerp(p_bg, p_i, s) (SDXL's pooled vector), or null when the embeddings carry none */
+export function lerpPooled(background: TextEmbedding, own: TextEmbedding, s: number): Float32Array | null {
+  const a = background.pooled;
+  const b = own.pooled;
+  if (!a || !b) return null;
+  const out = new Float32Array(a.length);
+  for (let j = 0; j < a.length; j++) out[j] = a[j] + s * (b[j] - a[j]);
+  return out;
+}
+
 export function checkEmbedding(name: string, e: TextEmbedding, like?: TextEmbedding): void {
   if (!(e.data instanceof Float32Array) || e.data.length !== e.tokens * e.width || e.tokens <= 0 || e.width <= 0) {
     throw new PaletteError('E_BAD_EMBEDDING', `${name}: embedding data must be a Float32Array of tokens × width values`);
   }
   if (like && (like.tokens !== e.tokens || like.width !== e.width)) {
     throw new PaletteError('E_BAD_EMBEDDING', `${name}: embedding is ${e.tokens}×${e.width}, the background's is ${like.tokens}×${like.width}`);
+  }
+  if (e.pooled !== undefined && !(e.pooled instanceof Float32Array && e.pooled.length > 0)) {
+    throw new PaletteError('E_BAD_EMBEDDING', `${name}: the pooled vector must be a non-empty Float32Array`);
+  }
+  if (like && (like.pooled?.length ?? 0) !== (e.pooled?.length ?? 0)) {
+    throw new PaletteError('E_BAD_EMBEDDING', `${name}: pooled vector has ${e.pooled?.length ?? 0} values, the background's has ${like.pooled?.length ?? 0}`);
   }
 }
 
@@ -70,7 +86,7 @@ export function sameArray(a: Float32Array | null, b: Float32Array | null): boole
 export function sameEmbedding(a: TextEmbedding | null, b: TextEmbedding | null): boolean {
   if (a === b) return true;
   if (!a || !b || a.tokens !== b.tokens || a.width !== b.width) return false;
-  return sameArray(a.data, b.data);
+  return sameArray(a.data, b.data) && sameArray(a.pooled ?? null, b.pooled ?? null);
 }
 
 /** equal by value, so re-sending an unchanged palette is not a change */

@@ -20,7 +20,7 @@ import { createStreamSchedule, SD15_SCHEDULER, type SchedulerConfig, type Stream
 import type { UNetRunner } from '../types';
 import { BatchPlan, type PlanLayer } from './batch-plan';
 import { latentPreAverage, noisyBootstrapBackground, renoise } from './batch-math';
-import { checkEmbedding, checkLayerConditioning, layerConditioning, lerpEmbedding, sameArray, sameEmbedding, sameLayerConditioning, type LayerConditioning } from './conditioning';
+import { checkEmbedding, checkLayerConditioning, layerConditioning, lerpEmbedding, lerpPooled, sameArray, sameEmbedding, sameLayerConditioning, type LayerConditioning } from './conditioning';
 import { checkSettings, DEFAULT_STREAM_SETTINGS, type StreamBackground, type StreamGeometry, type StreamLayer, type StreamSettings } from './settings';
 import { planTiles, type Tile } from './tiling';
 
@@ -410,7 +410,10 @@ export class StreamBatch {
     if (bg) {
       const size = bg.embedding.data.length;
       if (!bg.latent) {
-        layers.push({ id: '<background>', masks: this.compositor.background, cond: bg.embedding.data, negative: bg.negativeEmbedding?.data ?? null });
+        layers.push({
+          id: '<background>', masks: this.compositor.background, cond: bg.embedding.data, negative: bg.negativeEmbedding?.data ?? null,
+          pooled: bg.embedding.pooled ?? null, negativePooled: bg.negativeEmbedding?.pooled ?? null,
+        });
       }
       for (const id of this.layerOrder) {
         const rec = this.layerRecords.get(id);
@@ -419,11 +422,15 @@ export class StreamBatch {
         const cond = new Float32Array(size);
         lerpEmbedding(bg.embedding, rec.embedding, rec.promptStrength, cond);
         let negative: Float32Array | null = null;
+        let negativePooled: Float32Array | null = null;
         if (bg.negativeEmbedding) {
           negative = new Float32Array(size);
-          lerpEmbedding(bg.negativeEmbedding, rec.negativeEmbedding ?? bg.negativeEmbedding, rec.promptStrength, negative);
+          const own = rec.negativeEmbedding ?? bg.negativeEmbedding;
+          lerpEmbedding(bg.negativeEmbedding, own, rec.promptStrength, negative);
+          negativePooled = lerpPooled(bg.negativeEmbedding, own, rec.promptStrength);
         }
-        layers.push({ id, masks: this.compositor.quantizedMasks(id), cond, negative });
+        const pooled = lerpPooled(bg.embedding, rec.embedding, rec.promptStrength);
+        layers.push({ id, masks: this.compositor.quantizedMasks(id), cond, negative, pooled, negativePooled });
       }
     }
     const s = this.settingsValue;
@@ -440,6 +447,7 @@ export class StreamBatch {
       bootstrapSteps: s.bootstrapSteps,
       guidanceCopies: s.guidance === 'full' && condWidth === 0 ? 2 : 1,
       timestepCond: condWidth > 0 ? { width: condWidth, scale: s.guidanceScale } : null,
+      pooledWidth: this.unet.pooledWidth ?? 0,
     }, this.plan ?? undefined);
   }
 

@@ -16,6 +16,11 @@ export function GlobalPanel() {
   const ui = useUi();
   const store = editor.doc;
   const progress = ui.modelProgress;
+  // the loaded model's family defaults (ENGINE-SPEC §9); a null guidance scale follows them
+  const defaults = ui.status?.modelDefaults ?? null;
+  const guidanceScale = doc.settings.guidanceScale ?? defaults?.guidanceScale ?? 1;
+  const sameSteps = !!defaults && defaults.tIndexList.length === doc.settings.tIndexList.length &&
+    defaults.tIndexList.every((t, i) => t === doc.settings.tIndexList[i]);
 
   const setCanvas = (width: number, height: number) => {
     const from = store.getState().canvas;
@@ -96,7 +101,28 @@ export function GlobalPanel() {
           </select>
         </label>
       </div>
-      <SliderField label="Guidance scale" testId="guidance-scale" min={0} max={15} step={0.1} value={doc.settings.guidanceScale} mark="guidance scale" apply={(d, v) => void (d.settings.guidanceScale = v)} format={(v) => v.toFixed(1)} />
+      <SliderField
+        label={doc.settings.guidanceScale === null ? 'Guidance scale (model default)' : 'Guidance scale'}
+        testId="guidance-scale" min={0} max={15} step={0.1} value={guidanceScale} mark="guidance scale"
+        apply={(d, v) => void (d.settings.guidanceScale = v)} format={(v) => v.toFixed(1)}
+      />
+      {defaults ? (
+        <div className="row model-defaults" data-testid="model-defaults">
+          <span className="hint">
+            {defaults.familyLabel} defaults: {defaults.tIndexList.length} step{defaults.tIndexList.length === 1 ? '' : 's'}, guidance {defaults.guidanceScale.toFixed(1)}, {defaults.nativeSize} px
+          </span>
+          {sameSteps ? null : (
+            <button type="button" data-testid="use-model-steps" onClick={() => store.update((d) => void (d.settings.tIndexList = [...defaults.tIndexList]), { label: 'model default steps' })}>
+              Use its steps
+            </button>
+          )}
+          {doc.settings.guidanceScale === null ? null : (
+            <button type="button" data-testid="use-model-guidance" onClick={() => store.update((d) => void (d.settings.guidanceScale = null), { label: 'model default guidance' })}>
+              Use its guidance
+            </button>
+          )}
+        </div>
+      ) : null}
       <div className="row">
         <SideField label="Width" testId="canvas-width" value={doc.canvas.width} onChange={(w) => setCanvas(w, doc.canvas.height)} />
         <SideField label="Height" testId="canvas-height" value={doc.canvas.height} onChange={(h) => setCanvas(doc.canvas.width, h)} />

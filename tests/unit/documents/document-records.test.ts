@@ -25,7 +25,7 @@ function codeOf(fn: () => void): string {
 }
 
 describe('document records', () => {
-  test('defaults follow ENGINE-SPEC §8', () => {
+  test('defaults follow ENGINE-SPEC §8, with the guidance scale left to the model (§9)', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       tIndexList: [0, 4, 12, 25, 37],
       maskType: 'continuous',
@@ -33,7 +33,7 @@ describe('document records', () => {
       bootstrapSteps: 1,
       bootstrapMixSteps: 1.0,
       guidance: 'none',
-      guidanceScale: 1.0,
+      guidanceScale: null,
       noise: 'fixed',
     });
     const doc = createPaletteDocument({ layers: [{ prompt: 'red' }] });

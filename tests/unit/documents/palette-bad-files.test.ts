@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodePaletteDetailed, encodePalette, encodePng, readPalette, writePalette } from '../../../main/documents';
 import { writeArchive } from '../../../main/documents/zip-archive';
+import { PALETTE_FORMAT_VERSION } from '../../../shared/document';
 import { PaletteError } from '../../../shared/errors';
 import { editManifest, repack, sampleDocument } from './support/fixtures';
 
@@ -82,7 +83,7 @@ const corpus: Array<[string, string, () => Uint8Array]> = [
     e.data = e.data.slice(0, 60);
   })],
   ['a mask PNG of the wrong size', 'E_PNG_SIZE', () => repack(good, (es) => void (es.find((e) => e.name === 'data/layers/sky.png')!.data = encodePng(new Uint8Array(32 * 32 * 4), 32, 32)))],
-  ['a future version', 'E_VERSION_TOO_NEW', () => editManifest(good, (m) => (m.version = 2))],
+  ['a future version', 'E_VERSION_TOO_NEW', () => editManifest(good, (m) => (m.version = PALETTE_FORMAT_VERSION + 1))],
   ['a version with no migration', 'E_VERSION_UNSUPPORTED', () => editManifest(good, (m) => (m.version = -1))],
 ];
 

@@ -3,7 +3,7 @@ import { unzipSync } from 'fflate';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { documentsEqual, type PaletteDocument } from '../../../shared/document';
+import { documentsEqual, PALETTE_FORMAT_VERSION, type PaletteDocument } from '../../../shared/document';
 import { decodePalette, decodePaletteDetailed, decodePng, encodePalette, readPalette, readPaletteDetailed, writePalette } from '../../../main/documents';
 import { buildExamples, EXAMPLES_DIR } from '../../../scripts/make-examples';
 import { documentArb, editManifest, sampleDocument } from './support/fixtures';
@@ -91,6 +91,21 @@ describe('.palette round trip', () => {
     expect(fromVersion).toBe(0);
     expectSame(document, doc);
   });
+
+  test('a version 1 file migrates to version 2: its guidance scale 1 (the old default) becomes "model default", a chosen one stays', () => {
+    const doc = sampleDocument();
+    const v1 = (scale: number) => editManifest(encodePalette(doc), (m) => {
+      m.version = 1;
+      (m.settings as Record<string, unknown>).guidanceScale = scale;
+    });
+    const old = decodePaletteDetailed(v1(1));
+    expect(old.fromVersion).toBe(1);
+    expect(old.document.settings.guidanceScale).toBeNull();
+    expect(decodePaletteDetailed(v1(4.5)).document.settings.guidanceScale).toBe(4.5);
+    // written back as version 2, null survives the round trip
+    const again = decodePaletteDetailed(encodePalette(old.document));
+    expect([again.fromVersion, again.document.settings.guidanceScale]).toEqual([2, null]);
+  });
 });
 
 describe('example palettes (resources/examples)', () => {
@@ -98,7 +113,7 @@ describe('example palettes (resources/examples)', () => {
   test.each(Object.keys(examples))('%s is committed, opens, and matches what its generator builds now', async (name) => {
     const file = path.join(EXAMPLES_DIR, name);
     const { document, fromVersion } = await readPaletteDetailed(file);
-    expect(fromVersion).toBe(1);
+    expect(fromVersion).toBe(PALETTE_FORMAT_VERSION);
     expectSame(document, examples[name]);
     // palette.json byte for byte; the PNGs' bytes depend on the zlib build, so they are compared decoded (above)
     const manifest = (bytes: Uint8Array): string => new TextDecoder().decode(unzipSync(bytes)['palette.json']);
