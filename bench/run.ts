@@ -9,6 +9,7 @@ import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
 import { benchFrameDelivery } from './frame-delivery';
 import { benchModelLoad } from './models';
 import { benchStrokeLatency } from './stroke-latency';
+import { benchThreads } from './threads';
 import type { BenchRow } from './stats';
 
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   const sections: Array<[string, () => Promise<BenchRow[]>]> = [
     ['engine overhead', () => benchEngineOverhead(quick ? 3 : 15)],
+    ['threads', () => benchThreads(quick ? 5 : 21)],
     ['mask update', () => benchMaskUpdate(quick ? 5 : 31)],
     ['fps', () => benchFps(quick ? 5 : 41)],
     ['frame delivery', () => benchFrameDelivery(quick ? 20 : 200)],
