@@ -13,6 +13,7 @@ import { benchStrokeLatency } from './stroke-latency';
 import { benchThreads } from './threads';
 import { benchPaper } from './paper';
 import { benchHistory } from './history';
+import { benchIdle } from './idle';
 import type { BenchRow } from './stats';
 
 const BENCHMARKS = path.join(__dirname, '..', 'BENCHMARKS.md');
@@ -33,6 +34,7 @@ const STANDING: Record<string, Runner> = {
   'model load': rowsOnly((q) => benchModelLoad(q ? 1 : 7)),
   'stroke latency': rowsOnly((q) => benchStrokeLatency(q ? 5 : 40)),
   history: rowsOnly((q) => benchHistory(q ? 50 : 500)),
+  idle: rowsOnly((q) => benchIdle(q ? 3 : 10, q ? 3 : 15)),
 };
 
 /** sections with their own part of BENCHMARKS.md, run by name */
