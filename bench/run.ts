@@ -14,6 +14,7 @@ import { benchThreads } from './threads';
 import { benchPaper } from './paper';
 import { benchHistory } from './history';
 import { benchIdle } from './idle';
+import { benchCurve } from './curve';
 import type { BenchRow } from './stats';
 
 const BENCHMARKS = path.join(__dirname, '..', 'BENCHMARKS.md');
@@ -43,6 +44,11 @@ const NAMED: Record<string, { title: string; intro: string; run: Runner }> = {
     title: "The paper's Table 6, side by side",
     intro: `\`npm run bench -- paper\`. See "Reading the paper's table on a CPU" below for what the ratios mean.`,
     run: (q) => benchPaper(q),
+  },
+  curve: {
+    title: 'The cost curve: FPS and memory against canvas area and layers',
+    intro: '`npm run bench -- curve`: each point in a fresh process; palette-colors for the curve, the SD 1.5 real-arch fixture for engine overhead.',
+    run: (q) => benchCurve(q),
   },
 };
 
