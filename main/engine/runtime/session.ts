@@ -26,6 +26,13 @@ export interface RuntimeOptions {
    */
   readonly allowSpinning?: boolean;
   readonly enableMemPattern?: boolean;
+  /**
+   * keep freed tensors in onnxruntime's CPU arena for the next run (default: yes, except for
+   * VAE sessions, folder vae_*: their tensors are canvas-sized, and the arena would keep the
+   * largest image's activations for as long as the model is loaded. The UNet keeps its arena:
+   * without it a frame costs ~13 % more CPU; BENCHMARKS.md, "memory")
+   */
+  readonly enableCpuMemArena?: boolean;
   /** folder where optimized models are kept, so a second load skips graph optimization */
   readonly optimizedModelCacheDir?: string;
   /** onnxruntime log level, 0 verbose … 4 fatal (default 3, errors) */
@@ -115,6 +122,7 @@ export class ModelSession {
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: level,
       enableMemPattern: options.enableMemPattern ?? true,
+      enableCpuMemArena: options.enableCpuMemArena ?? !path.basename(path.dirname(modelPath)).startsWith('vae_'),
       logSeverityLevel: options.logSeverityLevel ?? 3,
       intraOpNumThreads: options.intraOpNumThreads || defaultIntraOpThreads(),
       // nodes run in sequence, so an inter-op pool would only add threads that compete
