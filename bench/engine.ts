@@ -104,18 +104,23 @@ export async function benchMaskUpdate(repeats: number): Promise<BenchRow[]> {
   ];
   for (const [name, make] of cases) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const mask = make(i);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       stream.updateLayerMask('l1', mask);
       stream.prepare();
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
     }
     const ms = median(times);
     rows.push({
       benchmark: 'mask update → quantized masks ready',
       case: `1024×1024, 3 layers, blur σ = 32: ${name}`,
-      result: `${round(ms, 1)} ms`,
+      // one thread: on a loaded machine its CPU time is the steadier number
+      result: `${round(ms, 1)} ms (CPU time ${round(median(cpu), 1)} ms)`,
       target: '≤ 10 ms',
       met: ms <= 10,
     });

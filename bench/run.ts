@@ -89,19 +89,22 @@ async function main(): Promise<void> {
   const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const unknown = named.filter((n) => !NAMED[n] && !STANDING[n]);
   if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')} (known: ${[...Object.keys(NAMED), ...Object.keys(STANDING)].join(', ')})`);
-  let doc = fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '# Benchmarks\n';
+  const blocks: Array<[string, string]> = [];
   if (named.length === 0 || named.some((n) => STANDING[n])) {
     const chosen = named.length === 0 ? Object.keys(STANDING) : named.filter((n) => STANDING[n]);
     const rows: BenchRow[] = [];
     for (const n of chosen) rows.push(...(await runSection(n, STANDING[n], quick)).rows);
     const body = `Measured by \`npm run bench\` (medians of repeated runs${named.length ? `; sections ${chosen.join(', ')}` : ''}) on ${machine()}.\n\n${table(rows)}`;
-    doc = replaceBlock(doc, 'standing', body);
+    blocks.push(['standing', body]);
   }
   for (const n of named.filter((x) => NAMED[x])) {
     const s = await runSection(n, NAMED[n].run, quick);
     const notes = (s.notes ?? []).map((l) => `- ${l}`).join('\n');
-    doc = replaceBlock(doc, n, `## ${NAMED[n].title}\n\n${NAMED[n].intro} Measured on ${machine()}.\n\n${table(s.rows)}\n${notes ? `\n${notes}\n` : ''}`);
+    blocks.push([n, `## ${NAMED[n].title}\n\n${NAMED[n].intro} Measured on ${machine()}.\n\n${table(s.rows)}\n${notes ? `\n${notes}\n` : ''}`]);
   }
+  // read only now: the file may have been edited while the benchmarks ran
+  let doc = fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '# Benchmarks\n';
+  for (const [name, body] of blocks) doc = replaceBlock(doc, name, body);
   if (!quick) fs.writeFileSync(BENCHMARKS, doc);
   process.stdout.write(`${doc}\n`);
 }
