@@ -8,28 +8,10 @@ import * as path from 'node:path';
 import { buildPaletteColors } from '../models/generator/palette-colors';
 import { writeModelFolder } from '../models/generator/generate';
 import { loadPipeline, type PalettePipeline } from '../main/engine/pipeline';
-import type { EngineLayer } from '../main/engine/pipeline-api';
 import { StreamBatch } from '../main/engine/stream';
 import type { UNetRunner } from '../main/engine/types';
+import { blobMask, layers } from './fixtures';
 import { median, round, type BenchRow } from './stats';
-
-function blobMask(w: number, h: number, cx: number, cy: number, r: number): Uint8Array {
-  const m = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) m[y * w + x] = 255;
-  }
-  return m;
-}
-
-const COLOURS = ['red', 'blue', 'green', 'yellow', 'purple', 'orange', 'pink', 'brown'];
-
-function layers(n: number, w: number, h: number): EngineLayer[] {
-  return Array.from({ length: n }, (_, i) => ({
-    id: `l${i}`, prompt: `a ${COLOURS[i % COLOURS.length]} thing`, negativePrompt: '',
-    promptStrength: 1, maskStrength: 1, maskBlur: 4,
-    visible: true, mask: blobMask(w, h, ((i + 1) * w) / (n + 1), h / 2 + ((i % 2) - 0.5) * h / 4, w / 6),
-  }));
-}
 
 function inferenceMs(p: PalettePipeline): number {
   return Object.values(p.model.sessions).reduce((s, sess) => s + (sess?.inferenceMs ?? 0), 0);
@@ -122,18 +104,23 @@ export async function benchMaskUpdate(repeats: number): Promise<BenchRow[]> {
   ];
   for (const [name, make] of cases) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const mask = make(i);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       stream.updateLayerMask('l1', mask);
       stream.prepare();
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
     }
     const ms = median(times);
     rows.push({
       benchmark: 'mask update → quantized masks ready',
       case: `1024×1024, 3 layers, blur σ = 32: ${name}`,
-      result: `${round(ms, 1)} ms`,
+      // one thread: on a loaded machine its CPU time is the steadier number
+      result: `${round(ms, 1)} ms (CPU time ${round(median(cpu), 1)} ms)`,
       target: '≤ 10 ms',
       met: ms <= 10,
     });

@@ -56,9 +56,10 @@ async function deliver(width: number, height: number, frames: number): Promise<n
 
 export async function benchFrameDelivery(frames: number): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  // issue 11: the tail is what a user sees as stutter, so the targets are on the p95
   for (const [side, targetMs] of [
     [512, 2],
-    [1024, 8],
+    [1024, 6],
   ] as const) {
     const ms = await deliver(side, side, frames + 3);
     const p50 = median(ms);
@@ -67,8 +68,8 @@ export async function benchFrameDelivery(frames: number): Promise<BenchRow[]> {
       benchmark: 'frame delivery worker → renderer API',
       case: `${side}×${side} RGBA (${ms.length} frames)`,
       result: `median ${round(p50)} ms, p95 ${round(p95)} ms`,
-      target: `median ≤ ${targetMs} ms`,
-      met: p50 <= targetMs,
+      target: `p95 ≤ ${targetMs} ms`,
+      met: p95 <= targetMs,
     });
   }
   return rows;

@@ -27,8 +27,16 @@ export interface Editor {
 }
 
 export function createEditor(api: PaletteApi, initial: PaletteDocument = createDocument()): Editor {
-  const doc = new DocumentStore<PaletteDocument>(initial);
   const ui: UiStore = new Observable(initialUiState());
+  // told once per document: after that, every new step drops one old step
+  let toldTrim = false;
+  const doc = new DocumentStore<PaletteDocument>(initial, {
+    onTrim: ({ kept, bytes }) => {
+      if (toldTrim) return;
+      toldTrim = true;
+      pushToast(ui, 'info', `Undo history is full: the oldest steps are now dropped as you go (${kept} steps kept, ${Math.round(bytes / 2 ** 20)} MB).`);
+    },
+  });
   ui.set({ selectedLayerId: initial.layers[initial.layers.length - 1]?.id ?? null });
   const onStroke = new Set<StrokeListener>();
   const sync = new EngineSync(api.engine, {
@@ -59,6 +67,7 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
   const editor: Editor = { api, doc, ui, tool, sync, frameCanvas, onStroke, onFrame: new Set() };
 
   doc.subscribe((e) => {
+    if (e.cause === 'reset') toldTrim = false;
     sync.documentChanged(e.state);
     // the model is part of the document: opening one, undo and redo bring their model
     if (e.state.modelId !== e.previous.modelId) void followDocumentModel(editor);

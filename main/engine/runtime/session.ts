@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PaletteError } from '../../../shared/errors';
@@ -15,14 +16,36 @@ export interface RuntimeOptions {
   /** providers to try in order (default: per platform, CPU last); one entry forces it */
   readonly providers?: readonly ProviderName[];
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** threads inside one operator (0 / undefined = onnxruntime's default) */
+  /** threads inside one operator (0 / undefined = defaultIntraOpThreads()) */
   readonly intraOpNumThreads?: number;
   readonly interOpNumThreads?: number;
+  /**
+   * let idle intra-op threads spin waiting for more work (default false). Our sessions run one
+   * after another (UNet, then VAE decode), so a pool still spinning after its run steals the
+   * cores the next session's run needs (BENCHMARKS.md, "threads").
+   */
+  readonly allowSpinning?: boolean;
   readonly enableMemPattern?: boolean;
+  /**
+   * keep freed tensors in onnxruntime's CPU arena for the next run (default: yes, except for
+   * VAE sessions, folder vae_*: their tensors are canvas-sized, and the arena would keep the
+   * largest image's activations for as long as the model is loaded. The UNet keeps its arena:
+   * without it a frame costs ~13 % more CPU; BENCHMARKS.md, "memory")
+   */
+  readonly enableCpuMemArena?: boolean;
   /** folder where optimized models are kept, so a second load skips graph optimization */
   readonly optimizedModelCacheDir?: string;
   /** onnxruntime log level, 0 verbose … 4 fatal (default 3, errors) */
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/**
+ * Intra-op threads when none are asked for: half the logical processors (≈ the physical cores
+ * with SMT), at least one. The renderer, the compositor and the OS keep a core, and on a busy
+ * 2-core machine a 2-thread pool only waits for its descheduled second thread (BENCHMARKS.md).
+ */
+export function defaultIntraOpThreads(): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / 2));
 }
 
 export interface SkippedProvider {
@@ -99,9 +122,13 @@ export class ModelSession {
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: level,
       enableMemPattern: options.enableMemPattern ?? true,
+      enableCpuMemArena: options.enableCpuMemArena ?? !path.basename(path.dirname(modelPath)).startsWith('vae_'),
       logSeverityLevel: options.logSeverityLevel ?? 3,
-      ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
-      ...(options.interOpNumThreads ? { interOpNumThreads: options.interOpNumThreads } : {}),
+      intraOpNumThreads: options.intraOpNumThreads || defaultIntraOpThreads(),
+      // nodes run in sequence, so an inter-op pool would only add threads that compete
+      executionMode: 'sequential',
+      interOpNumThreads: options.interOpNumThreads || 1,
+      extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
     };
     const skipped: SkippedProvider[] = [];
     for (const provider of order) {

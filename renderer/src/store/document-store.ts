@@ -5,8 +5,12 @@
  * One undo step per gesture: between `beginGesture()` and `commitGesture()` all changes
  * merge into one history entry (a whole stroke, a whole slider drag). Outside a gesture,
  * consecutive changes with the same `coalesce` key merge too (typing into one prompt field).
+ *
+ * A stroke's step keeps only the mask bytes it changed (history-delta.ts), and the history is
+ * capped by steps and by bytes: the oldest steps go first, and `onTrim` tells the user.
  */
 import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch } from 'immer';
+import { applyDelta, compressArrayPatches, heldBytes, isDeltaValue, valueAt } from './history-delta';
 
 enablePatches();
 
@@ -15,7 +19,21 @@ export interface HistoryEntry {
   label: string;
   patches: Patch[];
   inversePatches: Patch[];
+  /** bytes the step keeps alive beyond the state (set when it enters the history) */
+  bytes?: number;
 }
+
+export interface HistoryOptions {
+  /** most undo steps kept (default 500) */
+  maxSteps?: number;
+  /** most bytes the steps may keep alive beyond the document (default 128 MB) */
+  maxBytes?: number;
+  /** the oldest steps were dropped to stay under the caps */
+  onTrim?: (info: { dropped: number; kept: number; bytes: number }) => void;
+}
+
+export const DEFAULT_HISTORY_STEPS = 500;
+export const DEFAULT_HISTORY_BYTES = 128 * 1024 * 1024;
 
 export interface ChangeEvent<T> {
   state: T;
@@ -45,8 +63,15 @@ export class DocumentStore<T extends object> {
   private lastCoalesceKey: string | null = null;
   private readonly listeners = new Set<Listener<T>>();
 
-  constructor(initial: T, private readonly maxHistory = 200) {
+  private readonly maxSteps: number;
+  private readonly maxBytes: number;
+  private readonly onTrim: HistoryOptions['onTrim'];
+
+  constructor(initial: T, history: HistoryOptions = {}) {
     this.state = initial;
+    this.maxSteps = history.maxSteps ?? DEFAULT_HISTORY_STEPS;
+    this.maxBytes = history.maxBytes ?? DEFAULT_HISTORY_BYTES;
+    this.onTrim = history.onTrim;
   }
 
   getState = (): T => this.state;
@@ -105,6 +130,14 @@ export class DocumentStore<T extends object> {
     return this.redoStack.length > 0;
   }
 
+  /** bytes the undo and redo steps keep alive beyond the document */
+  get historyBytes(): number {
+    let sum = 0;
+    for (const e of this.undoStack) sum += e.bytes ?? 0;
+    for (const e of this.redoStack) sum += e.bytes ?? 0;
+    return sum;
+  }
+
   get historyLabels(): { undo: string[]; redo: string[] } {
     return { undo: this.undoStack.map((e) => e.label), redo: this.redoStack.map((e) => e.label) };
   }
@@ -149,6 +182,7 @@ export class DocumentStore<T extends object> {
     const top = this.undoStack[this.undoStack.length - 1];
     if (coalesce && top && this.lastCoalesceKey === coalesce && this.redoStack.length === 0) {
       merge(top, entry);
+      top.bytes = heldBytes(top.patches, top.inversePatches);
       return;
     }
     this.lastCoalesceKey = coalesce ?? null;
@@ -156,15 +190,39 @@ export class DocumentStore<T extends object> {
   }
 
   private push(entry: HistoryEntry): void {
+    compressArrayPatches(entry.patches, entry.inversePatches);
+    entry.bytes = heldBytes(entry.patches, entry.inversePatches);
     this.undoStack.push(entry);
-    if (this.undoStack.length > this.maxHistory) this.undoStack.shift();
     // a new edit makes the undone future unreachable
     this.redoStack.length = 0;
+    let bytes = this.historyBytes;
+    let dropped = 0;
+    // the newest step always stays, however big
+    while (this.undoStack.length > 1 && (this.undoStack.length > this.maxSteps || bytes > this.maxBytes)) {
+      bytes -= this.undoStack.shift()?.bytes ?? 0;
+      dropped++;
+    }
+    if (dropped > 0) this.onTrim?.({ dropped, kept: this.undoStack.length, bytes });
   }
 
+  /** applies history patches in order; a delta is rebuilt on the array its path holds at that point */
   private move(patches: Patch[], cause: 'undo' | 'redo'): void {
     const previous = this.state;
-    this.state = applyPatches(this.state, patches);
+    let state = this.state;
+    let plain: Patch[] = [];
+    for (const p of patches) {
+      if (!isDeltaValue(p.value)) {
+        plain.push(p);
+        continue;
+      }
+      if (plain.length) state = applyPatches(state, plain);
+      plain = [];
+      const current = valueAt(state, p.path);
+      if (!(current instanceof Uint8Array)) throw new Error(`history: ${p.path.join('/')} is not a mask any more`);
+      state = applyPatches(state, [{ ...p, value: applyDelta(current, p.value) }]);
+    }
+    if (plain.length) state = applyPatches(state, plain);
+    this.state = state;
     this.emit({ state: this.state, previous, cause });
   }
 
