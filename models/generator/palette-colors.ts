@@ -15,6 +15,8 @@ export interface PaletteColorsOptions {
   readonly timestepType?: ElemType;
   /** `timestep` as a scalar instead of `[batch]` (default false) */
   readonly scalarTimestep?: boolean;
+  /** scalar timestep broadcast inside the graph the way optimum ≥ 1.24 exports it (implies a scalar) */
+  readonly optimumTimestep?: boolean;
   /** declare a `timestep_cond` input of this width, ignored by the math (default 0 = none) */
   readonly timestepCondWidth?: number;
   /** keep weights in an external data file next to each model.onnx that has weights */
@@ -128,6 +130,7 @@ export function buildPaletteColors(options: PaletteColorsOptions = {}): Map<stri
       floatType,
       timestepType: options.timestepType ?? (options.scalarTimestep ? 'float32' : 'int64'),
       scalarTimestep: options.scalarTimestep ?? false,
+      optimumTimestep: options.optimumTimestep ?? false,
       timestepCondWidth,
       workload: options.unetWorkload,
     }),

@@ -1,5 +1,5 @@
 /** `palette inspect`: what a model folder declares and how the engine will run it, as JSON. */
-import type { SkippedProvider, TensorInfo } from '../runtime';
+import type { GraphRewriteRecord, SkippedProvider, TensorInfo } from '../runtime';
 import { type ComponentName, type LoadModelOptions, type PaletteModel, loadModelFolder } from './model-folder';
 
 export interface ComponentInspection {
@@ -7,6 +7,8 @@ export interface ComponentInspection {
   readonly provider: string;
   readonly skippedProviders: readonly SkippedProvider[];
   readonly fromCache: boolean;
+  readonly uncachedReason?: string;
+  readonly rewrite?: GraphRewriteRecord;
   readonly loadMs: number;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
@@ -16,6 +18,8 @@ export interface ModelInspection {
   readonly dir: string;
   readonly name: string;
   readonly streamBatchable: boolean;
+  /** why the UNet takes (or does not take) the whole stream batch in one call */
+  readonly streamBatchNote: string;
   readonly timestepType: string;
   readonly timestepCondWidth: number;
   readonly embeddingWidth: number;
@@ -37,6 +41,8 @@ export function describeModel(model: PaletteModel): ModelInspection {
       provider: s.provider,
       skippedProviders: s.skippedProviders,
       fromCache: s.fromCache,
+      ...(s.uncachedReason ? { uncachedReason: s.uncachedReason } : {}),
+      ...(s.rewrite ? { rewrite: s.rewrite } : {}),
       loadMs: Math.round(s.loadMs * 10) / 10,
       inputs: s.inputs,
       outputs: s.outputs,
@@ -49,6 +55,7 @@ export function describeModel(model: PaletteModel): ModelInspection {
     dir: model.dir,
     name: model.name,
     streamBatchable: model.unet.streamBatchable,
+    streamBatchNote: model.unet.streamBatchNote,
     timestepType: model.sessions.unet?.input('timestep')?.type ?? 'unknown',
     timestepCondWidth: model.unet.timestepCondWidth,
     embeddingWidth: model.textEncoder.embeddingWidth,

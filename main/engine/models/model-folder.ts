@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PaletteError } from '../../../shared/errors';
-import { ModelSession, type ProviderName, type RuntimeOptions } from '../runtime';
+import { ModelSession, type ProviderName, type RuntimeOptions, batchTimestepRewrite } from '../runtime';
 import { OnnxTextEncoder } from './text-encoder';
 import { ClipTokenizer } from './tokenizer';
 import { OnnxUNet } from './unet';
@@ -108,7 +108,8 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     wanted.map(async (c) => {
       const label = `${c}/model.onnx`;
       if (!has(label)) throw new Error(`${label}: file is missing`);
-      sessions[c] = await ModelSession.create(path.join(root, label), options, label);
+      // a scalar-timestep UNet is rewritten to take the stream batch in one call (runtime/batch-timestep.ts)
+      sessions[c] = await ModelSession.create(path.join(root, label), options, { label, rewrite: c === 'unet' ? batchTimestepRewrite : undefined });
     }),
   );
   created.forEach((r) => {

@@ -3,11 +3,11 @@
  * kept for the user), its declared inputs/outputs read once, runs serialized, and a failed
  * run reported with every input's dtype and dims.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PaletteError } from '../../../shared/errors';
+import { type CacheEntry, type GraphRewriteRecord, cacheEntry, readCacheMeta, removeCacheEntry, savingOptions, writeCacheMeta } from './optimized-cache';
 import { type ProviderName, defaultProviderOrder, providerUnavailableReason } from './providers';
 import { type Feed, type Output, type TensorInfo, describeDims, fromOrtTensor, toOrtTensor } from './tensors';
 
@@ -45,10 +45,80 @@ function tensorInfos(meta: readonly ort.InferenceSession.ValueMetadata[]): Tenso
   return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
 }
 
-function cacheFile(dir: string, modelPath: string, provider: ProviderName, level: string): string {
-  const stat = fs.statSync(modelPath);
-  const key = createHash('sha256').update(`${path.resolve(modelPath)}|${stat.size}|${stat.mtimeMs}|${provider}|${level}|${ort.env.versions.common}`).digest('hex').slice(0, 24);
-  return path.join(dir, `${path.basename(path.dirname(modelPath))}-${key}.onnx`);
+type SessionOptions = ort.InferenceSession.SessionOptions;
+
+/** Adds `session.*` config entries to options (keeping any already there). */
+function withSessionConfig(opts: SessionOptions, entries: Record<string, string>): SessionOptions {
+  const extra = (opts.extra ?? {}) as { session?: Record<string, string> };
+  return { ...opts, extra: { ...extra, session: { ...(extra.session ?? {}), ...entries } } };
+}
+
+/** A graph change applied at load, before onnxruntime sees the model (see batch-timestep.ts). */
+export interface GraphRewrite {
+  /** names the rewrite in cache keys and reports */
+  readonly id: string;
+  apply(model: Uint8Array): { readonly status: GraphRewriteRecord['status']; readonly note: string; readonly bytes?: Uint8Array };
+}
+
+export interface CreateOptions {
+  /** e.g. "unet/model.onnx": how errors and reports name this model */
+  readonly label?: string;
+  readonly rewrite?: GraphRewrite;
+}
+
+/** The model as onnxruntime will get it: its path, or the rewritten bytes. */
+interface Source {
+  readonly bytes?: Uint8Array;
+  readonly rewrite?: GraphRewriteRecord;
+}
+
+function prepareSource(modelPath: string, rewrite: GraphRewrite | undefined): Source {
+  if (!rewrite) return {};
+  let outcome: ReturnType<GraphRewrite['apply']>;
+  try {
+    outcome = rewrite.apply(fs.readFileSync(modelPath));
+  } catch (e) {
+    return { rewrite: { id: rewrite.id, status: 'unrecognised', note: `the graph could not be read for rewriting (${firstLine(e)})` } };
+  }
+  const record: GraphRewriteRecord = { id: rewrite.id, status: outcome.status, note: outcome.note };
+  return outcome.status === 'rewritten' && outcome.bytes ? { bytes: outcome.bytes, rewrite: record } : { rewrite: record };
+}
+
+function createFrom(modelPath: string, source: Source, opts: SessionOptions): Promise<ort.InferenceSession> {
+  if (!source.bytes) return ort.InferenceSession.create(modelPath, opts);
+  // rewritten bytes keep their relative external-data locations: resolve them in the model's folder
+  return ort.InferenceSession.create(source.bytes, withSessionConfig(opts, { model_external_initializers_file_folder_path: path.dirname(path.resolve(modelPath)) }));
+}
+
+/**
+ * Creates the session while onnxruntime saves the optimized model into the cache entry. When
+ * saving fails where loading might not, the entry records why (so later loads do not try
+ * again) and `reason` is returned for the caller to load uncached.
+ */
+async function createCached(modelPath: string, source: Source, opts: SessionOptions, entry: CacheEntry): Promise<{ session?: ort.InferenceSession; reason?: string }> {
+  removeCacheEntry(entry);
+  fs.mkdirSync(path.dirname(entry.model), { recursive: true });
+  let session: ort.InferenceSession;
+  try {
+    session = await createFrom(modelPath, source, { ...opts, ...savingOptions(entry) });
+  } catch (e) {
+    removeCacheEntry(entry);
+    const reason = `saving the optimized model failed: ${firstLine(e)}`;
+    try {
+      writeCacheMeta(entry, { rewrite: source.rewrite, uncachedReason: reason });
+    } catch {
+      // a read-only cache folder: nothing to remember it in
+    }
+    return { reason };
+  }
+  try {
+    if (!fs.existsSync(entry.model)) throw new Error('onnxruntime wrote no optimized model');
+    writeCacheMeta(entry, { rewrite: source.rewrite });
+  } catch (e) {
+    removeCacheEntry(entry);
+    return { session, reason: `the optimized model could not be kept: ${firstLine(e)}` };
+  }
+  return { session };
 }
 
 export class ModelSession {
@@ -61,6 +131,10 @@ export class ModelSession {
   readonly outputs: readonly TensorInfo[];
   /** true when the session was created from the optimized-model cache */
   readonly fromCache: boolean;
+  /** with a cache folder: why this model was loaded uncached (e.g. saving it failed) */
+  readonly uncachedReason?: string;
+  /** the outcome of the graph rewrite asked for at load, if one was */
+  readonly rewrite?: GraphRewriteRecord;
   readonly loadMs: number;
   private session: ort.InferenceSession | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -72,6 +146,8 @@ export class ModelSession {
     provider: ProviderName;
     skipped: SkippedProvider[];
     fromCache: boolean;
+    uncachedReason?: string;
+    rewrite?: GraphRewriteRecord;
     loadMs: number;
   }) {
     this.label = init.label;
@@ -80,17 +156,20 @@ export class ModelSession {
     this.provider = init.provider;
     this.skippedProviders = init.skipped;
     this.fromCache = init.fromCache;
+    this.uncachedReason = init.uncachedReason;
+    this.rewrite = init.rewrite;
     this.loadMs = init.loadMs;
     this.inputs = tensorInfos(init.session.inputMetadata);
     this.outputs = tensorInfos(init.session.outputMetadata);
   }
 
   /**
-   * Creates a session on the first provider of `options.providers` that accepts the model.
-   * Throws E_MODEL_NOT_FOUND for a missing file and E_MODEL_INVALID (naming every provider's
-   * error) when none can load it.
+   * Creates a session on the first provider of `options.providers` that accepts the model,
+   * after `create.rewrite` (if given) changed its graph. Throws E_MODEL_NOT_FOUND for a missing
+   * file and E_MODEL_INVALID (naming every provider's error) when none can load it.
    */
-  static async create(modelPath: string, options: RuntimeOptions = {}, label?: string): Promise<ModelSession> {
+  static async create(modelPath: string, options: RuntimeOptions = {}, create: string | CreateOptions = {}): Promise<ModelSession> {
+    const { label, rewrite } = typeof create === 'string' ? { label: create, rewrite: undefined } : create;
     const name = label ?? path.join(path.basename(path.dirname(modelPath)), path.basename(modelPath));
     if (!fs.existsSync(modelPath)) throw new PaletteError('E_MODEL_NOT_FOUND', `${name}: file not found (${modelPath})`);
     const started = performance.now();
@@ -104,6 +183,9 @@ export class ModelSession {
       ...(options.interOpNumThreads ? { interOpNumThreads: options.interOpNumThreads } : {}),
     };
     const skipped: SkippedProvider[] = [];
+    let source: Source | undefined;
+    const made = (session: ort.InferenceSession, provider: ProviderName, extra: { fromCache: boolean; uncachedReason?: string; rewrite?: GraphRewriteRecord }): ModelSession =>
+      new ModelSession({ label: name, modelPath, session, provider, skipped, ...extra, loadMs: performance.now() - started });
     for (const provider of order) {
       const unavailable = providerUnavailableReason(provider) ?? brokenProviders.get(provider);
       if (unavailable) {
@@ -111,31 +193,26 @@ export class ModelSession {
         continue;
       }
       const opts: ort.InferenceSession.SessionOptions = { ...base, executionProviders: [provider] };
-      const cached = options.optimizedModelCacheDir ? cacheFile(options.optimizedModelCacheDir, modelPath, provider, level) : undefined;
-      if (cached && fs.existsSync(cached)) {
+      const entry = options.optimizedModelCacheDir ? cacheEntry(options.optimizedModelCacheDir, modelPath, [provider, level, rewrite?.id ?? 'as-is']) : undefined;
+      const meta = entry ? readCacheMeta(entry) : undefined;
+      if (entry && meta && !meta.uncachedReason && fs.existsSync(entry.model)) {
         try {
-          // already optimized for this provider and level: don't pay for the optimizer again
-          const session = await ort.InferenceSession.create(cached, { ...opts, graphOptimizationLevel: 'disabled' });
-          return new ModelSession({ label: name, modelPath, session, provider, skipped, fromCache: true, loadMs: performance.now() - started });
+          // already optimized (and rewritten) for this provider and level: don't pay for the optimizer again
+          const session = await ort.InferenceSession.create(entry.model, { ...opts, graphOptimizationLevel: 'disabled' });
+          return made(session, provider, { fromCache: true, rewrite: meta.rewrite });
         } catch {
-          fs.rmSync(cached, { force: true }); // stale or partial: rebuild it below
+          removeCacheEntry(entry); // stale or partial: rebuild it below
         }
       }
       try {
-        let session: ort.InferenceSession;
-        if (cached) {
-          fs.mkdirSync(path.dirname(cached), { recursive: true });
-          try {
-            session = await ort.InferenceSession.create(modelPath, { ...opts, optimizedModelFilePath: cached });
-          } catch {
-            // Saving can fail where loading does not (e.g. models over protobuf's 2 GB): load uncached.
-            fs.rmSync(cached, { force: true });
-            session = await ort.InferenceSession.create(modelPath, opts);
-          }
-        } else {
-          session = await ort.InferenceSession.create(modelPath, opts);
+        source ??= prepareSource(modelPath, rewrite);
+        if (entry && !meta?.uncachedReason) {
+          const saved = await createCached(modelPath, source, opts, entry);
+          if (saved.session) return made(saved.session, provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
+          return made(await createFrom(modelPath, source, opts), provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
         }
-        return new ModelSession({ label: name, modelPath, session, provider, skipped, fromCache: false, loadMs: performance.now() - started });
+        const session = await createFrom(modelPath, source, opts);
+        return made(session, provider, { fromCache: false, uncachedReason: meta?.uncachedReason, rewrite: source.rewrite });
       } catch (e) {
         const reason = firstLine(e);
         if (provider !== 'cpu' && ENVIRONMENT_FAILURE.test(reason)) brokenProviders.set(provider, reason);

@@ -1,0 +1,189 @@
+/**
+ * Issue 9, defect 1: scalar-timestep UNets (optimum ≥ 1.24) are rewritten at load to take one
+ * timestep per sample. On every real-architecture export, the rewritten model's batched output
+ * equals the original model's per-sample calls bit for bit; the rewrite is cached with the
+ * optimized model; a graph whose pattern is not recognised keeps per-step calls and says why.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
+import { loadModelFolder } from '../../../main/engine/models';
+import { describeModel } from '../../../main/engine/models/inspect';
+import { ModelSession, batchTimestep, batchTimestepRewrite, type Feed } from '../../../main/engine/runtime';
+import { removeModelVariants, writeModelVariant } from '../../support/model-variants';
+
+const REAL_ARCH = path.resolve(process.env.PALETTE_REAL_ARCH_DIR ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'real-arch'));
+const FOLDERS = fs.existsSync(REAL_ARCH) ? fs.readdirSync(REAL_ARCH).filter((d) => fs.existsSync(path.join(REAL_ARCH, d, 'unet', 'model.onnx'))).sort() : [];
+if (FOLDERS.length === 0) console.log(`real-arch UNet checks skipped: no fixtures in ${REAL_ARCH} (set PALETTE_REAL_ARCH_DIR)`);
+
+interface GoldenArray {
+  shape: number[];
+  f32: string;
+}
+function floats(a: GoldenArray): Float32Array {
+  return new Float32Array(new Uint8Array(Buffer.from(a.f32, 'base64')).buffer);
+}
+
+const temps: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
+  removeModelVariants();
+});
+
+/** rows [from, from+n) of every batched input */
+function rows(inputs: Record<string, Feed>, from: number, n: number): Record<string, Feed> {
+  const out: Record<string, Feed> = {};
+  for (const [name, f] of Object.entries(inputs)) {
+    const per = f.data.length / f.dims[0];
+    out[name] = { data: (f.data as Float32Array).slice(from * per, (from + n) * per), dims: [n, ...f.dims.slice(1)] };
+  }
+  return out;
+}
+
+(FOLDERS.length ? describe.each(FOLDERS) : describe.skip.each(['none']))('real-arch %s UNet', (folder) => {
+  const model = path.join(REAL_ARCH, folder, 'unet', 'model.onnx');
+  const goldens = () => JSON.parse(fs.readFileSync(path.join(REAL_ARCH, folder, 'goldens.json'), 'utf8')) as { unet: { inputs: Record<string, GoldenArray | number[]>; output: GoldenArray } };
+
+  test('the scalar timestep is recognised and rewritten, weights and other inputs untouched', () => {
+    const bytes = fs.readFileSync(model);
+    const result = batchTimestep(bytes);
+    expect(result.status).toBe('rewritten');
+    if (result.status !== 'rewritten') return;
+    const before = onnx.ModelProto.decode(bytes).graph!;
+    const after = onnx.ModelProto.decode(result.bytes).graph!;
+    const shape = (g: onnx.IGraphProto, name: string) => g.input!.find((i) => i.name === name)!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    expect(shape(before, 'timestep')).toEqual([]);
+    expect(shape(after, 'timestep')).toEqual([shape(before, 'sample')[0]]);
+    expect(after.input!.map((i) => i.name)).toEqual(before.input!.map((i) => i.name));
+    expect(after.initializer!.length).toBe(before.initializer!.length);
+    // the Unsqueeze (and its axes constant) are gone, its reader now reads timestep
+    expect(after.node!.length).toBeLessThan(before.node!.length);
+    expect(after.node!.filter((n) => n.input!.includes('timestep')).map((n) => n.opType)).toEqual(['Cast']);
+  });
+
+  test('one batched call at different timesteps equals the per-sample calls bit for bit', async () => {
+    const g = goldens().unet;
+    const batch = (g.inputs.sample as GoldenArray).shape[0];
+    const inputs: Record<string, Feed> = {};
+    for (const [name, v] of Object.entries(g.inputs)) {
+      if (name === 'timestep') continue;
+      inputs[name] = { data: floats(v as GoldenArray), dims: (v as GoldenArray).shape };
+    }
+    const timesteps = g.inputs.timestep as number[];
+    expect(new Set(timesteps).size).toBe(batch); // every row at its own timestep
+
+    const original = await ModelSession.create(model, { providers: ['cpu'] });
+    const rewritten = await ModelSession.create(model, { providers: ['cpu'] }, { rewrite: batchTimestepRewrite });
+    try {
+      expect(original.input('timestep')!.shape).toEqual([]);
+      expect(rewritten.input('timestep')!.shape).toEqual([original.input('sample')!.shape[0]]);
+      expect(rewritten.rewrite).toMatchObject({ id: batchTimestepRewrite.id, status: 'rewritten' });
+      const out = rewritten.outputs[0].name;
+      const batched = (await rewritten.run({ ...inputs, timestep: { data: Float32Array.from(timesteps), dims: [batch] } }))[out].data as Float32Array;
+      const perRow = new Float32Array(batched.length);
+      const rowSize = batched.length / batch;
+      for (let i = 0; i < batch; i++) {
+        const r = (await original.run({ ...rows(inputs, i, 1), timestep: { data: Float32Array.of(timesteps[i]), dims: [1] } }))[out].data as Float32Array;
+        perRow.set(r, i * rowSize);
+      }
+      expect(Buffer.from(batched.buffer, batched.byteOffset, batched.byteLength).equals(Buffer.from(perRow.buffer))).toBe(true);
+      // and it is diffusers' UNet output (fp16 exports within their rounding)
+      const golden = floats(g.output);
+      const scale = golden.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const worst = golden.reduce((m, v, i) => Math.max(m, Math.abs(v - batched[i])), 0);
+      expect(worst / scale).toBeLessThan(folder.includes('fp16') ? 2e-2 : 1e-3);
+    } finally {
+      await original.release();
+      await rewritten.release();
+    }
+  });
+
+  test('the rewritten model is cached with the optimized model and reloaded with its rewrite record', async () => {
+    const cache = tempDir('palette-rewrite-cache-');
+    const first = await ModelSession.create(model, { providers: ['cpu'], optimizedModelCacheDir: cache }, { rewrite: batchTimestepRewrite });
+    await first.release();
+    expect(first.fromCache).toBe(false);
+    const files = fs.readdirSync(cache);
+    expect(files.filter((f) => f.endsWith('.onnx'))).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    const second = await ModelSession.create(model, { providers: ['cpu'], optimizedModelCacheDir: cache }, { rewrite: batchTimestepRewrite });
+    try {
+      expect(second.fromCache).toBe(true);
+      expect(second.rewrite).toEqual(first.rewrite);
+      expect(second.input('timestep')!.shape).toEqual(first.input('timestep')!.shape);
+    } finally {
+      await second.release();
+    }
+  });
+});
+
+describe('palette-colors exports', () => {
+  test('an optimum-style scalar timestep with external weights is rewritten, renders in one UNet call, and matches the per-step model', async () => {
+    const dir = writeModelVariant('optimumTimestepExternal');
+    expect(fs.existsSync(path.join(dir, 'unet', 'model.onnx_data'))).toBe(true);
+    const batched = await loadModelFolder(dir, { providers: ['cpu'] });
+    const perStep = await ModelSession.create(path.join(dir, 'unet', 'model.onnx'), { providers: ['cpu'] });
+    try {
+      expect(batched.unet.streamBatchable).toBe(true);
+      expect(batched.unet.streamBatchNote).toMatch(/rewritten at load/);
+      expect(describeModel(batched).components.unet?.rewrite?.status).toBe('rewritten');
+      const sample = Float32Array.from({ length: 3 * 4 * 2 * 2 }, (_, i) => Math.sin(i));
+      const cond = new Float32Array(3 * 77 * 8).map((_, i) => (i % 8 < 3 ? ((i * 7) % 10) / 10 : 0));
+      const eps = await batched.unet.predictNoise({ sample, timesteps: Int32Array.of(999, 500, 1), encoderHiddenStates: cond, batch: 3, channels: 4, height: 2, width: 2, tokens: 77, embeddingWidth: 8 });
+      for (let i = 0; i < 3; i++) {
+        const t = [999, 500, 1][i];
+        const one = await perStep.run({
+          sample: { data: sample.slice(i * 16, (i + 1) * 16), dims: [1, 4, 2, 2] },
+          timestep: { data: Float32Array.of(t), dims: [1] },
+          encoder_hidden_states: { data: cond.slice(i * 616, (i + 1) * 616), dims: [1, 77, 8] },
+        });
+        expect(Array.from(eps.subarray(i * 16, (i + 1) * 16))).toEqual(Array.from(one.out_sample.data as Float32Array));
+      }
+    } finally {
+      await batched.release();
+      await perStep.release();
+    }
+  });
+
+  test('a scalar timestep the rewrite does not recognise keeps per-step calls, and inspect says why', async () => {
+    const dir = writeModelVariant('scalarTimestep');
+    const model = await loadModelFolder(dir, { providers: ['cpu'] });
+    try {
+      expect(model.unet.streamBatchable).toBe(false);
+      const report = describeModel(model);
+      expect(report.streamBatchable).toBe(false);
+      expect(report.streamBatchNote).toMatch(/one UNet call per timestep: timestep is declared a scalar and the graph was not rewritten \(timestep feeds Cast node .+, not an Unsqueeze/);
+      expect(report.components.unet?.rewrite?.status).toBe('unrecognised');
+    } finally {
+      await model.release();
+    }
+  });
+
+  test('a [batch] timestep is left as it is', async () => {
+    const model = await loadModelFolder(writeModelVariant('default'), { providers: ['cpu'] });
+    try {
+      expect(model.unet.streamBatchable).toBe(true);
+      expect(describeModel(model).components.unet?.rewrite).toMatchObject({ status: 'unchanged' });
+      expect(model.unet.streamBatchNote).toBe('timestep is declared [batch]');
+    } finally {
+      await model.release();
+    }
+  });
+
+  test('a graph the rewrite cannot read loads unchanged, with the reason recorded', async () => {
+    expect(() => batchTimestep(Uint8Array.of(0x0a, 0xff, 0xff))).toThrow(/truncated|malformed/);
+    const failing = { id: 'test-rewrite', apply: (): never => { throw new Error('truncated protobuf'); } };
+    const session = await ModelSession.create(path.join(writeModelVariant('default'), 'unet', 'model.onnx'), { providers: ['cpu'] }, { rewrite: failing });
+    try {
+      expect(session.rewrite).toEqual({ id: 'test-rewrite', status: 'unrecognised', note: 'the graph could not be read for rewriting (truncated protobuf)' });
+    } finally {
+      await session.release();
+    }
+  });
+});
