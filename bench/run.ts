@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
 import { benchFrameDelivery } from './frame-delivery';
+import { benchLargeModelCache } from './large-model-cache';
 import { benchModelLoad } from './models';
 import { benchStrokeLatency } from './stroke-latency';
 import type { BenchRow } from './stats';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     ['fps', () => benchFps(quick ? 5 : 41)],
     ['frame delivery', () => benchFrameDelivery(quick ? 20 : 200)],
     ['model load', () => benchModelLoad(quick ? 1 : 7)],
+    ['model load > 2 GB', () => benchLargeModelCache(1)],
     ['stroke latency', () => benchStrokeLatency(quick ? 5 : 40)],
   ];
   for (const [name, run] of sections) {
@@ -56,6 +58,9 @@ How each is measured:
   MessagePort → the preload API's \`onFrame\` callback (both ends in one process here).
 - **Model load**: \`loadPipeline\` with an empty optimized-model cache folder, then again with it
   filled (onnxruntime loads the saved optimized graphs without optimizing again).
+- **Model load > 2 GB**: a model whose three 700 MiB initializers sit in \`model.onnx_data\` (sparse
+  file; each read by a Gather, so nothing folds): no cache folder, then an empty cache (optimizes
+  and saves the graph with its initializers in a \`.onnx.data\` beside it), then the cached load.
 - **Stroke latency**: EngineHost + engine worker in live mode, idle (converged) before each
   stroke; from \`updateLayerMask\` to the first frame showing the new dab.
 `;

@@ -60,6 +60,12 @@ export async function quickValidateFolder(dir: string): Promise<string[]> {
     textHiddenSize: num(textConfig.hidden_size),
     unetCrossAttentionDim: num(unetConfig.cross_attention_dim),
     unetTimeCondDim: num(unetConfig.time_cond_proj_dim),
+    // a VAE ratio nothing declares is measured when the engine loads the folder
+    vaeConfigs: {
+      decoder: await readJson(path.join(dir, 'vae_decoder', 'config.json')),
+      encoder: await readJson(path.join(dir, 'vae_encoder', 'config.json')),
+      tiny: await readJson(path.join(dir, TINY_DECODER, 'config.json')),
+    },
   };
   problems.push(...validateFolderMeta(meta).problems);
   return problems;

@@ -172,10 +172,10 @@ export function unetGraph(alphasCumprod: Float64Array, o: UNetOptions): GraphSpe
 }
 
 /** VAE encoder: 8×8 block means of r, g, b, and a zero 4th channel (4 more zeros as logvar). */
-export function vaeEncoderGraph(floatType: ElemType, latentParameters: boolean): GraphSpec {
+export function vaeEncoderGraph(floatType: ElemType, latentParameters: boolean, ratio = 8): GraphSpec {
   const g = new GraphWriter();
   const x = g.toFloat32('sample', floatType);
-  const means = g.op('AveragePool', [x], { kernel_shape: [8, 8], strides: [8, 8] });
+  const means = g.op('AveragePool', [x], { kernel_shape: [ratio, ratio], strides: [ratio, ratio] });
   const channels = latentParameters ? 8 : 4;
   const latent = g.op('Pad', [means, g.i64(0, 0, 0, 0, 0, channels - 3, 0, 0), g.f32(0)]);
   const output = latentParameters ? 'latent_parameters' : 'latent_sample';
@@ -192,11 +192,11 @@ export function vaeEncoderGraph(floatType: ElemType, latentParameters: boolean):
  * VAE decoder: the encoder's inverse, upsampled ×8 by repetition. `inputScale` multiplies the
  * latent first: 1/0.18215 makes a TAESD-style decoder that takes scaled latents.
  */
-export function vaeDecoderGraph(floatType: ElemType, inputScale = 1): GraphSpec {
+export function vaeDecoderGraph(floatType: ElemType, inputScale = 1, ratio = 8): GraphSpec {
   const g = new GraphWriter();
   let z = g.slice(g.toFloat32('latent_sample', floatType), 0, 3, 1);
   if (inputScale !== 1) z = g.op('Mul', [z, g.f32(inputScale)]);
-  const image = g.op('Resize', [z, '', g.const('float32', [4], [1, 1, 8, 8])], {
+  const image = g.op('Resize', [z, '', g.const('float32', [4], [1, 1, ratio, ratio])], {
     mode: 'nearest',
     coordinate_transformation_mode: 'asymmetric',
     nearest_mode: 'floor',

@@ -25,6 +25,10 @@ export interface PaletteColorsOptions {
   readonly latentParameters?: boolean;
   /** add a TAESD-style `vae_decoder_tiny/` (takes scaled latents, scaling factor 1.0) */
   readonly tinyDecoder?: boolean;
+  /** tests only: a VAE that scales by this instead of 8 (the engine must refuse it) */
+  readonly vaeRatio?: number;
+  /** tests only: write diffusers' `block_out_channels` (one entry per level) into the VAE configs */
+  readonly vaeBlockOutChannels?: readonly number[];
   /** benchmark only: make the UNet cost real work (3×3 conv stack, see unetGraph) */
   readonly unetWorkload?: { readonly layers: number; readonly channels: number };
 }
@@ -136,11 +140,21 @@ export function buildPaletteColors(options: PaletteColorsOptions = {}): Map<stri
     }),
   );
 
-  const vaeConfig = { _class_name: 'AutoencoderKL', _diffusers_version: DIFFUSERS_VERSION, in_channels: 3, out_channels: 3, latent_channels: 4, sample_size: 512, scaling_factor: VAE_SCALING_FACTOR };
+  const vaeConfig = {
+    _class_name: 'AutoencoderKL',
+    _diffusers_version: DIFFUSERS_VERSION,
+    in_channels: 3,
+    out_channels: 3,
+    latent_channels: 4,
+    sample_size: 512,
+    scaling_factor: VAE_SCALING_FACTOR,
+    ...(options.vaeBlockOutChannels ? { block_out_channels: options.vaeBlockOutChannels } : {}),
+  };
+  const ratio = options.vaeRatio ?? 8;
   files.set('vae_encoder/config.json', json(vaeConfig));
-  addModel('vae_encoder', vaeEncoderGraph(floatType, options.latentParameters ?? false));
+  addModel('vae_encoder', vaeEncoderGraph(floatType, options.latentParameters ?? false, ratio));
   files.set('vae_decoder/config.json', json(vaeConfig));
-  addModel('vae_decoder', vaeDecoderGraph(floatType));
+  addModel('vae_decoder', vaeDecoderGraph(floatType, 1, ratio));
   if (options.tinyDecoder) {
     files.set('vae_decoder_tiny/config.json', json({ _class_name: 'AutoencoderTiny', latent_channels: 4, scaling_factor: 1.0 }));
     addModel('vae_decoder_tiny', vaeDecoderGraph(floatType, 1 / VAE_SCALING_FACTOR));

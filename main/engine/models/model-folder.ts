@@ -13,6 +13,7 @@ import { ClipTokenizer } from './tokenizer';
 import { OnnxUNet } from './unet';
 import { OnnxVae } from './vae';
 import { type FolderMeta, validateFolderMeta } from './validate';
+import { measureVaeRatios } from './vae-probe';
 import { SD15_SCHEDULER, schedulerConfigFromJson, type SchedulerConfig } from '../schedule';
 
 export const COMPONENTS = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'] as const;
@@ -126,9 +127,12 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     textHiddenSize: num(configs.text_encoder.hidden_size),
     unetCrossAttentionDim: num(configs.unet.cross_attention_dim),
     unetTimeCondDim: num(configs.unet.time_cond_proj_dim),
+    vaeConfigs: { decoder: configs.vae_decoder, encoder: configs.vae_encoder, tiny: sessions[TINY_DECODER] ? config(TINY_DECODER) : undefined },
   };
   const { problems: metaProblems, derived } = validateFolderMeta(meta);
   problems.push(...metaProblems);
+  // a VAE ratio nothing declares is measured now, before any encode or decode can ask for the wrong size
+  if (problems.length === 0) problems.push(...(await measureVaeRatios(sessions, derived.vaeRatioUnchecked)));
 
   const releaseAll = async (): Promise<void> => {
     await Promise.all(Object.values(sessions).map((s) => s.release()));
@@ -146,8 +150,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   const name = typeof modelIndex._name_or_path === 'string' && modelIndex._name_or_path ? modelIndex._name_or_path : path.basename(root);
 
   const tiny = sessions[TINY_DECODER];
-  const tinyConfig = tiny ? (readJsonIfPresent(path.join(root, TINY_DECODER, 'config.json'), `${TINY_DECODER}/config.json`, []) ?? {}) : {};
-  const tinyScale = num(tinyConfig.scaling_factor) ?? 1;
+  const tinyScale = num(meta.vaeConfigs?.tiny?.scaling_factor) ?? 1;
   return {
     id: root,
     dir: root,

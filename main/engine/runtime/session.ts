@@ -92,24 +92,22 @@ function createFrom(modelPath: string, source: Source, opts: SessionOptions): Pr
 
 /**
  * Creates the session while onnxruntime saves the optimized model into the cache entry. When
- * saving fails where loading might not, the entry records why (so later loads do not try
- * again) and `reason` is returned for the caller to load uncached.
+ * that fails (saving can fail where loading does not), `reason` says why and the caller loads
+ * uncached.
  */
 async function createCached(modelPath: string, source: Source, opts: SessionOptions, entry: CacheEntry): Promise<{ session?: ort.InferenceSession; reason?: string }> {
-  removeCacheEntry(entry);
-  fs.mkdirSync(path.dirname(entry.model), { recursive: true });
   let session: ort.InferenceSession;
   try {
+    removeCacheEntry(entry);
+    fs.mkdirSync(path.dirname(entry.model), { recursive: true });
     session = await createFrom(modelPath, source, { ...opts, ...savingOptions(entry) });
   } catch (e) {
-    removeCacheEntry(entry);
-    const reason = `saving the optimized model failed: ${firstLine(e)}`;
     try {
-      writeCacheMeta(entry, { rewrite: source.rewrite, uncachedReason: reason });
+      removeCacheEntry(entry);
     } catch {
-      // a read-only cache folder: nothing to remember it in
+      // an unusable cache folder: the reason below says so
     }
-    return { reason };
+    return { reason: `saving the optimized model failed: ${firstLine(e)}` };
   }
   try {
     if (!fs.existsSync(entry.model)) throw new Error('onnxruntime wrote no optimized model');
@@ -209,7 +207,14 @@ export class ModelSession {
         if (entry && !meta?.uncachedReason) {
           const saved = await createCached(modelPath, source, opts, entry);
           if (saved.session) return made(saved.session, provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
-          return made(await createFrom(modelPath, source, opts), provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
+          const session = await createFrom(modelPath, source, opts);
+          // the model loads, only saving failed: remember why, so later loads don't try again
+          try {
+            writeCacheMeta(entry, { rewrite: source.rewrite, uncachedReason: saved.reason });
+          } catch {
+            // an unusable cache folder: nothing to remember it in
+          }
+          return made(session, provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
         }
         const session = await createFrom(modelPath, source, opts);
         return made(session, provider, { fromCache: false, uncachedReason: meta?.uncachedReason, rewrite: source.rewrite });
