@@ -10,6 +10,7 @@ import { downloadModel, STAGING_DIR, type DownloadOptions, type ModelDownload } 
 import { readManifest } from './manifest';
 import { readModelPrecision, type Precision } from './precision';
 import { quickValidateFolder } from './validate-folder';
+import { readStreamBatch, type StreamBatchInfo } from './stream-batch';
 
 export const BUILTIN_MODEL_ID = 'palette-colors';
 const USER_PREFIX = 'local:';
@@ -32,6 +33,8 @@ export interface InstalledModel {
   repo?: string;
   revision?: string;
   downloadedAt?: string;
+  /** whether the UNet takes the stream batch in one call, and why (stream-batch.ts) */
+  streamBatch?: StreamBatchInfo;
 }
 
 /** Lists every problem of a model folder, empty when it can run. */
@@ -188,6 +191,8 @@ export class ModelRegistry {
     if (model.problems.length === 0) model.problems.push(...(await this.validate(dir)));
     model.complete = model.problems.length === 0;
     model.precision = await readModelPrecision(dir);
+    const streamBatch = model.complete ? await readStreamBatch(dir) : undefined;
+    if (streamBatch) model.streamBatch = streamBatch;
     return model;
   }
 }

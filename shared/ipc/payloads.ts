@@ -289,6 +289,8 @@ export const installedModel = z.object({
   repo: z.string().optional(),
   revision: z.string().optional(),
   downloadedAt: z.string().optional(),
+  /** whether the UNet takes the whole stream batch in one call, and why */
+  streamBatch: z.object({ batchable: z.boolean(), note: z.string() }).optional(),
   /** the engine runs this model now */
   active: z.boolean(),
   /** for the running model: which provider runs each component, and the ones skipped with why */

@@ -283,6 +283,11 @@ function ModelRow(props: { model: InstalledModelWire; active: boolean; busy: boo
           {m.revision && m.revision !== 'main' ? ` · ${m.revision}` : ''}
           {active ? ' · in use' : ''}
         </div>
+        {m.streamBatch ? (
+          <div className="hint" data-testid="model-stream-batch" data-batchable={m.streamBatch.batchable} title={m.streamBatch.note}>
+            {m.streamBatch.batchable ? 'Stream batch: one UNet call per frame' : `Slower stream: ${m.streamBatch.note}`}
+          </div>
+        ) : null}
         {!m.complete ? (
           <div className="models-problems" data-testid="model-problems">
             Cannot run: {m.problems.join('; ')}

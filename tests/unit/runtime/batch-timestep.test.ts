@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
+import { main as cli } from '../../../main/cli';
 import { loadModelFolder } from '../../../main/engine/models';
 import { describeModel } from '../../../main/engine/models/inspect';
 import { ModelSession, batchTimestep, batchTimestepRewrite, type Feed } from '../../../main/engine/runtime';
@@ -163,6 +164,20 @@ describe('palette-colors exports', () => {
     } finally {
       await model.release();
     }
+  });
+
+  test('palette inspect reports both: the rewritten model batchable, the unrecognised one with its reason', async () => {
+    const inspect = async (dir: string) => {
+      let out = '';
+      const code = await cli(['inspect', '--model', dir, '--provider', 'cpu'], { out: (t) => { out += t; }, err: () => undefined });
+      expect(code).toBe(0);
+      return JSON.parse(out) as { streamBatchable: boolean; streamBatchNote: string; components: { unet: { rewrite?: { status: string; note: string } } } };
+    };
+    const fast = await inspect(writeModelVariant('optimumTimestepFloat16'));
+    expect(fast).toMatchObject({ streamBatchable: true, components: { unet: { rewrite: { status: 'rewritten' } } } });
+    const slow = await inspect(writeModelVariant('scalarTimestep'));
+    expect(slow.streamBatchable).toBe(false);
+    expect(slow.streamBatchNote).toContain('the graph was not rewritten (timestep feeds Cast node');
   });
 
   test('a [batch] timestep is left as it is', async () => {
