@@ -6,6 +6,8 @@
  * The engine only ever offers what the registry calls complete: after every change here
  * (a folder added, a model removed, a download installed) the list is pushed to the host.
  */
+import { previewFamilyOf } from '../model-manager/catalogue';
+import { readUnetSummary } from '../model-manager/precision';
 import { promises as fsp } from 'node:fs';
 import { isPaletteError, PaletteError } from '../../shared/errors';
 import type {
@@ -74,9 +76,18 @@ export class ModelService {
   /** Pushes the registry's complete models to the engine; returns the full list. */
   async refreshEngine(): Promise<InstalledModel[]> {
     const all = await this.options.registry.list();
-    this.options.engine.setModels(
-      all.filter((m) => m.complete).map((m) => ({ id: m.id, name: m.name, dir: m.path })),
+    const decoders = all.filter((m) => m.complete && m.kind === 'preview-decoder');
+    const entries = await Promise.all(
+      all
+        .filter((m) => m.complete && m.kind === 'pipeline')
+        .map(async (m) => {
+          // live frames use the family's tiny decoder when one is installed (exports keep the full VAE)
+          const family = previewFamilyOf((await readUnetSummary(m.path)).inputs.map((i) => i.name));
+          const decoder = decoders.find((d) => d.previewFamily === family);
+          return { id: m.id, name: m.name, dir: m.path, ...(decoder ? { previewDecoderDir: decoder.path } : {}) };
+        }),
     );
+    this.options.engine.setModels(entries);
     return all;
   }
 

@@ -291,6 +291,9 @@ export const installedModel = z.object({
   downloadedAt: z.string().optional(),
   /** whether the UNet takes the whole stream batch in one call, and why */
   streamBatch: z.object({ batchable: z.boolean(), note: z.string() }).optional(),
+  /** a whole pipeline, or a tiny preview decoder serving one family's live frames */
+  kind: z.enum(['pipeline', 'preview-decoder']).optional(),
+  previewFamily: z.enum(['sd', 'sdxl']).optional(),
   /** the engine runs this model now */
   active: z.boolean(),
   /** for the running model: which provider runs each component, and the ones skipped with why */

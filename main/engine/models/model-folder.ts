@@ -26,6 +26,8 @@ const DEFAULT_LATENT_SIZE = 64;
 export interface LoadModelOptions extends RuntimeOptions {
   /** load vae_decoder_tiny/ when present (default true) */
   readonly tinyDecoder?: boolean;
+  /** a TAESD-style export's folder whose vae_decoder/ serves live frames when the model has no vae_decoder_tiny/ */
+  readonly previewDecoderDir?: string;
 }
 
 export interface PaletteModel {
@@ -103,14 +105,17 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   }
 
   const wanted: ComponentName[] = [...COMPONENTS];
-  if ((options.tinyDecoder ?? true) && has(`${TINY_DECODER}/model.onnx`)) wanted.push(TINY_DECODER);
+  // the tiny decoder: the folder's own, else a separate preview decoder (catalogue: TAESD / TAESDXL)
+  const tinyDir = has(`${TINY_DECODER}/model.onnx`) ? path.join(root, TINY_DECODER) : options.previewDecoderDir ? path.join(path.resolve(options.previewDecoderDir), 'vae_decoder') : undefined;
+  if ((options.tinyDecoder ?? true) && tinyDir) wanted.push(TINY_DECODER);
   const sessions: Partial<Record<ComponentName, ModelSession>> = {};
   const created = await Promise.allSettled(
     wanted.map(async (c) => {
       const label = `${c}/model.onnx`;
-      if (!has(label)) throw new Error(`${label}: file is missing`);
+      const file = c === TINY_DECODER && tinyDir ? path.join(tinyDir, 'model.onnx') : path.join(root, label);
+      if (!fs.existsSync(file)) throw new Error(`${label}: file is missing`);
       // a scalar-timestep UNet is rewritten to take the stream batch in one call (runtime/batch-timestep.ts)
-      sessions[c] = await ModelSession.create(path.join(root, label), options, { label, rewrite: c === 'unet' ? batchTimestepRewrite : undefined });
+      sessions[c] = await ModelSession.create(file, options, { label, rewrite: c === 'unet' ? batchTimestepRewrite : undefined });
     }),
   );
   created.forEach((r) => {
@@ -127,7 +132,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     textHiddenSize: num(configs.text_encoder.hidden_size),
     unetCrossAttentionDim: num(configs.unet.cross_attention_dim),
     unetTimeCondDim: num(configs.unet.time_cond_proj_dim),
-    vaeConfigs: { decoder: configs.vae_decoder, encoder: configs.vae_encoder, tiny: sessions[TINY_DECODER] ? config(TINY_DECODER) : undefined },
+    vaeConfigs: { decoder: configs.vae_decoder, encoder: configs.vae_encoder, tiny: sessions[TINY_DECODER] && tinyDir ? (readJsonIfPresent(path.join(tinyDir, 'config.json'), `${TINY_DECODER}/config.json`, problems) ?? {}) : undefined },
   };
   const { problems: metaProblems, derived } = validateFolderMeta(meta);
   problems.push(...metaProblems);
