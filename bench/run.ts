@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
 import { benchFrameDelivery } from './frame-delivery';
 import { benchLargeModelCache } from './large-model-cache';
+import { benchPreviewDecoder } from './preview-decoder';
 import { benchModelLoad } from './models';
 import { benchStrokeLatency } from './stroke-latency';
 import type { BenchRow } from './stats';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     ['frame delivery', () => benchFrameDelivery(quick ? 20 : 200)],
     ['model load', () => benchModelLoad(quick ? 1 : 7)],
     ['model load > 2 GB', () => benchLargeModelCache(1)],
+    ['preview decoder', () => benchPreviewDecoder(quick ? 2 : 5)],
     ['stroke latency', () => benchStrokeLatency(quick ? 5 : 40)],
   ];
   for (const [name, run] of sections) {
@@ -61,6 +63,8 @@ How each is measured:
 - **Model load > 2 GB**: a model whose three 700 MiB initializers sit in \`model.onnx_data\` (sparse
   file; each read by a Gather, so nothing folds): no cache folder, then an empty cache (optimizes
   and saves the graph with its initializers in a \`.onnx.data\` beside it), then the cached load.
+- **Preview decoder**: \`OnnxVae.decode\` of a TAESD-layout decoder (64 channels) and of the
+  convolutions of SD's full VAE decoder (GroupNorm, SiLU and attention left out), random weights.
 - **Stroke latency**: EngineHost + engine worker in live mode, idle (converged) before each
   stroke; from \`updateLayerMask\` to the first frame showing the new dab.
 `;

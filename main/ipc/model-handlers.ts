@@ -6,7 +6,7 @@
  * The engine only ever offers what the registry calls complete: after every change here
  * (a folder added, a model removed, a download installed) the list is pushed to the host.
  */
-import { previewFamilyOf } from '../model-manager/catalogue';
+import { FAMILY_LABEL, catalogueEntries, previewFamilyOf } from '../model-manager/catalogue';
 import { readUnetSummary } from '../model-manager/precision';
 import { promises as fsp } from 'node:fs';
 import { isPaletteError, PaletteError } from '../../shared/errors';
@@ -16,6 +16,7 @@ import type {
   DownloadProgressWire,
   EngineStatus,
   InstalledModelWire,
+  CatalogueEntryWire,
   ModelDownloadRequest,
   ModelsOverview,
 } from '../../shared/ipc/channels';
@@ -100,6 +101,17 @@ export class ModelService {
     };
   }
 
+  /** The catalogue, each entry marked with the installed model of its repository. */
+  async catalogue(): Promise<CatalogueEntryWire[]> {
+    const installed = await this.options.registry.list();
+    return catalogueEntries().map((e) => ({
+      ...e,
+      unverified: [...e.unverified],
+      familyLabel: FAMILY_LABEL[e.family],
+      installedId: installed.find((m) => m.complete && e.repo !== null && m.repo === e.repo)?.id ?? null,
+    }));
+  }
+
   async addFolder(folder?: string): Promise<InstalledModelWire | null> {
     const dir = folder ?? (await this.options.chooseFolder());
     if (!dir) return null;
@@ -169,6 +181,7 @@ export class ModelService {
       repo: request.repo,
       revision,
       token: request.token,
+      ...(request.layout ? { layout: request.layout } : {}),
       endpoint: this.endpoint,
       freeSpace: this.options.freeSpace,
       progressIntervalMs: this.options.progressIntervalMs,
@@ -221,6 +234,7 @@ function isSettled(state: DownloadProgressWire['state']): boolean {
 export function modelHandlers(models: ModelService): InvokeHandlers {
   return {
     'models:list': () => models.list(),
+    'models:catalogue': () => models.catalogue(),
     'models:addFolder': (request) => models.addFolder(request?.path),
     'models:remove': ({ id }) => models.remove(id),
     'models:download': (request) => models.download(request),

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { parseIpcError } from '../../../shared/ipc/api';
-import type { AppSettings, DownloadProgressWire, InstalledModelWire, ModelsOverview } from '../../../shared/ipc/channels';
+import type { AppSettings, CatalogueEntryWire, DownloadProgressWire, InstalledModelWire, ModelDownloadRequest, ModelsOverview } from '../../../shared/ipc/channels';
 import { switchModel, type Editor } from '../editor';
 import { useDocument, useEditor, useUi } from '../hooks';
 import { formatBytes } from '../../../shared/format';
@@ -148,15 +148,16 @@ function ModelsDialog({ onClose }: { onClose: () => void }) {
       await refreshPicker(editor);
     });
 
-  const startDownload = (e: FormEvent) => {
-    e.preventDefault();
-    void attempt(async () => {
-      const request = { repo: repo.trim(), ...(revision.trim() ? { revision: revision.trim() } : {}), ...(token.trim() ? { token: token.trim() } : {}) };
+  const beginDownload = (request: ModelDownloadRequest) =>
+    attempt(async () => {
       const before = downloadsNow.current;
       const started = await api.models.download(request);
       // events travel apart from the reply: one that came first (a quick 401) is newer than it
       setDownloads((prev) => (prev.get(started.downloadId) !== before.get(started.downloadId) ? prev : new Map(prev).set(started.downloadId, started)));
     });
+  const startDownload = (e: FormEvent) => {
+    e.preventDefault();
+    void beginDownload({ repo: repo.trim(), ...(revision.trim() ? { revision: revision.trim() } : {}), ...(token.trim() ? { token: token.trim() } : {}) });
   };
 
   const setProvider = (executionProvider: AppSettings['executionProvider']) =>
@@ -201,6 +202,8 @@ function ModelsDialog({ onClose }: { onClose: () => void }) {
             Add folder…
           </button>
         </div>
+
+        <CatalogueSection models={models} downloads={downloads} busy={busy} onDownload={(entry) => void beginDownload({ repo: entry.repo!, ...(entry.kind === 'preview-decoder' ? { layout: 'preview-decoder' } : {}) })} />
 
         <form className="models-download" data-testid="download-form" onSubmit={startDownload}>
           <h3>Download from Hugging Face</h3>
@@ -282,6 +285,7 @@ function ModelRow(props: { model: InstalledModelWire; active: boolean; busy: boo
           <span data-testid="model-source">{SOURCE_LABEL[m.source]}</span>
           {m.revision && m.revision !== 'main' ? ` · ${m.revision}` : ''}
           {active ? ' · in use' : ''}
+          {m.kind === 'preview-decoder' ? <span data-testid="model-kind"> · preview decoder for {m.previewFamily === 'sdxl' ? 'SDXL' : 'SD 1.x / 2.x'} live frames</span> : null}
         </div>
         {m.streamBatch ? (
           <div className="hint" data-testid="model-stream-batch" data-batchable={m.streamBatch.batchable} title={m.streamBatch.note}>
@@ -317,7 +321,7 @@ function ModelRow(props: { model: InstalledModelWire; active: boolean; busy: boo
         )}
       </td>
       <td className="model-actions">
-        <button type="button" data-testid="model-use" disabled={props.busy || active || !m.complete} onClick={props.onUse}>
+        <button type="button" data-testid="model-use" disabled={props.busy || active || !m.complete || m.kind === 'preview-decoder'} onClick={props.onUse}>
           {active ? 'In use' : 'Use'}
         </button>
         {m.source !== 'builtin' ? (
@@ -370,5 +374,69 @@ function DownloadRow({ download: d, attempt }: { download: DownloadProgressWire;
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * Recommended models per family (main/model-manager/catalogue.ts), few-step first: size,
+ * precision, licence, settings to start from, what is not confirmed; one click downloads.
+ */
+function CatalogueSection(props: { models: InstalledModelWire[] | null; downloads: Map<string, DownloadProgressWire>; busy: boolean; onDownload: (entry: CatalogueEntryWire) => void }) {
+  const { api } = useEditor();
+  const [entries, setEntries] = useState<CatalogueEntryWire[] | null>(null);
+  // re-read when the installed list changes (a download finished, a model was removed)
+  useEffect(() => {
+    let alive = true;
+    api.models.catalogue().then((e) => alive && setEntries(e), () => alive && setEntries([]));
+    return () => {
+      alive = false;
+    };
+  }, [api, props.models]);
+  if (!entries) return null;
+  const families = [...new Set(entries.map((e) => e.familyLabel))];
+  const downloading = new Set([...props.downloads.values()].filter((d) => d.state !== 'failed').map((d) => d.repo));
+  return (
+    <section className="models-catalogue" data-testid="models-catalogue">
+      <h3>Recommended models</h3>
+      <p className="hint">Few-step models first: they keep the canvas live. Check each licence before you use the pictures.</p>
+      {families.map((label) => (
+        <div key={label} className="catalogue-family" data-testid="catalogue-family" data-family={label}>
+          <h4>{label}</h4>
+          <ul className="catalogue-list">
+            {entries
+              .filter((e) => e.familyLabel === label)
+              .map((e) => (
+                <li key={e.id} className="catalogue-entry" data-testid="catalogue-entry" data-id={e.id} data-kind={e.kind}>
+                  <div className="row">
+                    <strong>{e.name}</strong>
+                    {e.kind === 'preview-decoder' ? <span className="hint"> · preview decoder</span> : null}
+                    <span className="spacer" />
+                    {e.installedId ? (
+                      <span className="hint" data-testid="catalogue-installed">Installed</span>
+                    ) : (
+                      <button type="button" data-testid="catalogue-download" disabled={props.busy || !e.repo || (e.repo !== null && downloading.has(e.repo))} title={e.repo ? `Download ${e.repo}` : 'No ONNX export to download'} onClick={() => props.onDownload(e)}>
+                        {e.repo ? 'Download' : 'Export yourself'}
+                      </button>
+                    )}
+                  </div>
+                  <div className="hint" data-testid="catalogue-facts">
+                    {e.repo ?? 'no ONNX export'} · {e.sizeBytes === null ? 'size unknown' : `~${formatBytes(e.sizeBytes)}`} · {e.precision}
+                  </div>
+                  <div className="hint">Licence: {e.licence}</div>
+                  <div className="hint">Settings: {e.settings}</div>
+                  <div className="hint">{e.note}</div>
+                  {e.unverified.length ? (
+                    <div className="hint" data-testid="catalogue-unverified">
+                      Not confirmed: {e.unverified.join(', ')} (checked: {e.source})
+                    </div>
+                  ) : (
+                    <div className="hint">Checked: {e.source}</div>
+                  )}
+                </li>
+              ))}
+          </ul>
+        </div>
+      ))}
+    </section>
   );
 }
