@@ -12,6 +12,8 @@
  * as bytes, so external-data references (model.onnx_data, weights.pb) stay exactly as they were.
  */
 import { onnx } from 'onnx-proto';
+// the skeleton reader is plain file parsing (no onnxruntime), shared with the model list
+import { readOnnxGraphSkeleton } from '../../model-manager/onnx-header';
 import { type FieldSpan, WIRE_LEN, concatBytes, lengthDelimited, scanFields } from './protobuf-fields';
 
 export const BATCH_TIMESTEP_REWRITE = 'batch-timestep-v1';
@@ -165,5 +167,13 @@ export function batchTimestep(model: Uint8Array): BatchTimestepOutcome {
   return { status: 'rewritten', bytes, note: `timestep declared [${batchDim.dimParam || String(batchDim.dimValue)}], ${names} bypassed` };
 }
 
-/** The rewrite as the session layer applies it at load (cached with the optimized model). */
-export const batchTimestepRewrite = { id: BATCH_TIMESTEP_REWRITE, apply: batchTimestep } as const;
+/**
+ * The rewrite as the session layer applies it at load (cached with the optimized model). The
+ * pattern check runs first on the graph without its big weights, so a UNet that needs no
+ * rewrite (a `[batch]` timestep) is never read into memory whole.
+ */
+export const batchTimestepRewrite = {
+  id: BATCH_TIMESTEP_REWRITE,
+  apply: batchTimestep,
+  precheck: async (modelPath: string): Promise<BatchTimestepOutcome> => batchTimestep(await readOnnxGraphSkeleton(modelPath)),
+} as const;

@@ -58,7 +58,12 @@ export interface GraphRewrite {
   /** names the rewrite in cache keys and reports */
   readonly id: string;
   apply(model: Uint8Array): { readonly status: GraphRewriteRecord['status']; readonly note: string; readonly bytes?: Uint8Array };
+  /** the same verdict from the file without reading its weights; anything but 'rewritten' skips apply */
+  precheck?(modelPath: string): Promise<{ readonly status: GraphRewriteRecord['status']; readonly note: string }>;
 }
+
+/** Models above this size are prechecked before being read whole for a rewrite. */
+const PRECHECK_ABOVE_BYTES = 32 * 1024 * 1024;
 
 export interface CreateOptions {
   /** e.g. "unet/model.onnx": how errors and reports name this model */
@@ -72,10 +77,14 @@ interface Source {
   readonly rewrite?: GraphRewriteRecord;
 }
 
-function prepareSource(modelPath: string, rewrite: GraphRewrite | undefined): Source {
+async function prepareSource(modelPath: string, rewrite: GraphRewrite | undefined): Promise<Source> {
   if (!rewrite) return {};
   let outcome: ReturnType<GraphRewrite['apply']>;
   try {
+    if (rewrite.precheck && fs.statSync(modelPath).size > PRECHECK_ABOVE_BYTES) {
+      const verdict = await rewrite.precheck(modelPath);
+      if (verdict.status !== 'rewritten') return { rewrite: { id: rewrite.id, status: verdict.status, note: verdict.note } };
+    }
     outcome = rewrite.apply(fs.readFileSync(modelPath));
   } catch (e) {
     return { rewrite: { id: rewrite.id, status: 'unrecognised', note: `the graph could not be read for rewriting (${firstLine(e)})` } };
@@ -203,7 +212,7 @@ export class ModelSession {
         }
       }
       try {
-        source ??= prepareSource(modelPath, rewrite);
+        source ??= await prepareSource(modelPath, rewrite);
         if (entry && !meta?.uncachedReason) {
           const saved = await createCached(modelPath, source, opts, entry);
           if (saved.session) return made(saved.session, provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });

@@ -13,6 +13,7 @@ import { loadModelFolder } from '../../../main/engine/models';
 import { describeModel } from '../../../main/engine/models/inspect';
 import { ModelSession, batchTimestep, batchTimestepRewrite, type Feed } from '../../../main/engine/runtime';
 import { removeModelVariants, writeModelVariant } from '../../support/model-variants';
+import { encodeModel, initializer, node, valueInfo } from '../../../models/generator/onnx-builder';
 
 const REAL_ARCH = path.resolve(process.env.PALETTE_REAL_ARCH_DIR ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'real-arch'));
 const FOLDERS = fs.existsSync(REAL_ARCH) ? fs.readdirSync(REAL_ARCH).filter((d) => fs.existsSync(path.join(REAL_ARCH, d, 'unet', 'model.onnx'))).sort() : [];
@@ -199,6 +200,86 @@ describe('palette-colors exports', () => {
       expect(session.rewrite).toEqual({ id: 'test-rewrite', status: 'unrecognised', note: 'the graph could not be read for rewriting (truncated protobuf)' });
     } finally {
       await session.release();
+    }
+  });
+});
+
+/** A UNet-shaped toy: out = sample · f(timestep broadcast over the batch), built per case. */
+function toyUNet(opts: { opset: number; axes: 'attribute' | 'initializer'; axesValue?: number; chain?: string[]; extraReader?: boolean; valueInfoOnPath?: boolean }): Uint8Array {
+  const nodes = [];
+  const inits = [initializer('scale', 'float32', [], [0.001])];
+  if (opts.axes === 'attribute') nodes.push(node('Unsqueeze', ['timestep'], ['t1'], { axes: [opts.axesValue ?? 0] }));
+  else {
+    inits.push(initializer('axes0', 'int64', [1], [opts.axesValue ?? 0]));
+    nodes.push(node('Unsqueeze', ['timestep', 'axes0'], ['t1']));
+  }
+  let t = 't1';
+  (opts.chain ?? ['Cast']).forEach((op, i) => {
+    nodes.push(node(op, [t], [`c${i}`], op === 'Cast' ? { to: 1 } : {}));
+    t = `c${i}`;
+  });
+  nodes.push(node('Shape', ['sample'], ['shape']), node('Slice', ['shape', 'zero', 'one'], ['batch']));
+  inits.push(initializer('zero', 'int64', [1], [0]), initializer('one', 'int64', [1], [1]), initializer('dims', 'int64', [1], [-1]), initializer('tail', 'int64', [3], [1, 1, 1]));
+  nodes.push(node('Expand', [t, 'batch'], ['tb']), node('Mul', ['tb', 'scale'], ['ts']));
+  nodes.push(node('Concat', ['dims', 'tail'], ['rs'], { axis: 0 }), node('Reshape', ['ts', 'rs'], ['t4']), node('Mul', ['sample', 't4'], ['out_sample']));
+  if (opts.extraReader) nodes.push(node('Identity', ['t1'], ['leak']));
+  const graph = {
+    name: 'toy',
+    inputs: [valueInfo('sample', 'float32', ['batch', 4, 'h', 'w']), valueInfo('timestep', 'float32', [])],
+    outputs: [valueInfo('out_sample', 'float32', ['batch', 4, 'h', 'w']), ...(opts.extraReader ? [valueInfo('leak', 'float32', [1])] : [])],
+    nodes,
+    initializers: inits,
+  };
+  const model = encodeModel(graph, undefined, opts.opset).model;
+  if (!opts.valueInfoOnPath) return model;
+  const decoded = onnx.ModelProto.decode(model);
+  decoded.graph!.valueInfo = [onnx.ValueInfoProto.fromObject(valueInfo('c0', 'float32', [1]))];
+  return onnx.ModelProto.encode(decoded).finish();
+}
+
+describe('the pattern, on graphs built for each case', () => {
+  const run = async (bytes: Uint8Array, batched: boolean) => {
+    const dir = tempDir('palette-toy-');
+    const file = path.join(dir, 'model.onnx');
+    fs.writeFileSync(file, bytes);
+    const s = await ModelSession.create(file, { providers: ['cpu'] }, { rewrite: batchTimestepRewrite });
+    try {
+      if (!batched) return { session: s, out: undefined };
+      const out = await s.run({ sample: { data: new Float32Array(2 * 4).fill(1), dims: [2, 4, 1, 1] }, timestep: { data: Float32Array.of(999, 1), dims: [2] } });
+      return { session: s, out: Array.from(out.out_sample.data as Float32Array) };
+    } finally {
+      await s.release();
+    }
+  };
+
+  test('opset 11 (axes as an attribute) and 13+ (axes as an initializer), with Identity and Cast in the chain', async () => {
+    for (const opts of [{ opset: 11, axes: 'attribute' as const }, { opset: 17, axes: 'initializer' as const, chain: ['Identity', 'Cast'] }, { opset: 13, axes: 'initializer' as const, axesValue: -1 }]) {
+      expect(batchTimestep(toyUNet(opts)).status).toBe('rewritten');
+      const { session, out } = await run(toyUNet(opts), true);
+      expect(session.input('timestep')!.shape).toEqual(['batch']);
+      // each sample got its own timestep
+      expect(out!.map((v) => Math.round(v * 1000))).toEqual([999, 999, 999, 999, 1, 1, 1, 1]);
+    }
+  });
+
+  test('declared shapes on the rewritten path are dropped, not left wrong', () => {
+    const r = batchTimestep(toyUNet({ opset: 17, axes: 'initializer', valueInfoOnPath: true }));
+    expect(r.status).toBe('rewritten');
+    if (r.status === 'rewritten') expect(onnx.ModelProto.decode(r.bytes).graph!.valueInfo).toEqual([]);
+  });
+
+  test('anything else reading the unsqueezed timestep, or another axis, is not recognised', () => {
+    expect(batchTimestep(toyUNet({ opset: 17, axes: 'initializer', extraReader: true }))).toMatchObject({ status: 'unrecognised', note: expect.stringMatching(/is a graph output|read by 2 nodes/) });
+    expect(batchTimestep(toyUNet({ opset: 17, axes: 'initializer', axesValue: 1 }))).toEqual({ status: 'unrecognised', note: 'Unsqueeze node Unsqueeze_t1 does not add one leading axis (axes [1])' });
+    expect(batchTimestep(toyUNet({ opset: 17, axes: 'initializer', chain: ['Cast', 'Neg'] }))).toMatchObject({ status: 'unrecognised', note: expect.stringContaining('reaches Neg node') });
+  });
+
+  test('the precheck on the graph without weights gives the same verdict as the rewrite', async () => {
+    const files = [...FOLDERS.map((f) => path.join(REAL_ARCH, f, 'unet', 'model.onnx')), ...(['optimumTimestepExternal', 'scalarTimestep', 'default'] as const).map((v) => path.join(writeModelVariant(v), 'unet', 'model.onnx'))];
+    for (const f of files) {
+      const full = batchTimestep(fs.readFileSync(f));
+      const pre = await batchTimestepRewrite.precheck(f);
+      expect([pre.status, pre.note]).toEqual([full.status, full.note]);
     }
   });
 });
