@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeHub } from '../unit/model-manager/fake-hub';
 import { writeTaesdFolder } from '../support/decoder-graphs';
+import { buildPaletteColors } from '../../models/generator/palette-colors';
+import { writeModelFolder } from '../../models/generator/generate';
 import { test, expect } from './support/fixtures';
 
 const TAESD_REPO = 'deinferno/taesd-onnx';
@@ -60,5 +62,28 @@ test('recommended models per family, and one click installs the TAESD preview de
   expect([...fetched].sort()).toEqual(['vae_decoder/config.json', 'vae_decoder/model.onnx']);
   await row.scrollIntoViewIfNeeded();
   await page.screenshot({ path: '/work/notes/shots/graph-catalogue-installed.png', fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the dialog says which models take the stream batch in one call, and why one does not', async ({ page, bridge, consoleErrors }) => {
+  await page.getByTestId('open-models').click();
+  const add = async (name: string, options: Parameters<typeof buildPaletteColors>[0]) => {
+    const dir = path.join(bridge.tempDir, name);
+    writeModelFolder(buildPaletteColors(options), dir);
+    bridge.folderAnswers.push(dir);
+    await page.getByTestId('models-add-folder').click();
+    return page.locator(`[data-testid="model-row"][data-id="local:${dir}"] [data-testid="model-stream-batch"]`);
+  };
+  // optimum ≥ 1.24's scalar timestep: rewritten at load, one call
+  const optimum = await add('optimum-export', { optimumTimestep: true, timestepType: 'float32', externalData: 'model.onnx_data' });
+  await expect(optimum).toHaveAttribute('data-batchable', 'true');
+  await expect(optimum).toHaveText('Stream batch: one UNet call per frame');
+  await expect(optimum).toHaveAttribute('title', /^scalar timestep, rewritten at load/);
+  // a scalar timestep read some other way: one call per timestep, and why
+  const other = await add('other-scalar-export', { scalarTimestep: true, timestepType: 'float32' });
+  await expect(other).toHaveAttribute('data-batchable', 'false');
+  await expect(other).toContainText('Slower stream: one UNet call per timestep: timestep feeds Cast node');
+  await other.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/work/notes/shots/graph-stream-batch.png', fullPage: true });
   expect(consoleErrors).toEqual([]);
 });
