@@ -82,9 +82,10 @@ export class ModelService {
       all
         .filter((m) => m.complete && m.kind === 'pipeline')
         .map(async (m) => {
-          // live frames use the family's tiny decoder when one is installed (exports keep the full VAE)
+          // live frames use the family's tiny decoder when one is installed (exports keep the full VAE);
+          // the built-in palette-colors has its own latent space, which no TAESD decodes
           const family = previewFamilyOf((await readUnetSummary(m.path)).inputs.map((i) => i.name));
-          const decoder = decoders.find((d) => d.previewFamily === family);
+          const decoder = m.source === 'builtin' ? undefined : decoders.find((d) => d.previewFamily === family);
           return { id: m.id, name: m.name, dir: m.path, ...(decoder ? { previewDecoderDir: decoder.path } : {}) };
         }),
     );

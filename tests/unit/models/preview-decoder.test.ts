@@ -78,8 +78,12 @@ test('the engine is offered each model with its family’s preview decoder, and 
     status: () => ({ modelId: null }) as unknown as EngineStatus,
   };
   const service = new ModelService({ registry, engine, publish: () => undefined, chooseFolder: async () => null });
-  await service.refreshEngine();
-  expect(offered).toEqual([{ id: 'palette-colors', name: 'palette-colors (built-in)', dir: PALETTE_COLORS_DIR }]);
+  const sdModel = path.join(root, 'sd-model');
+  fs.cpSync(PALETTE_COLORS_DIR, sdModel, { recursive: true });
+  await service.addFolder(sdModel);
+  const builtin = { id: 'palette-colors', name: 'palette-colors (built-in)', dir: PALETTE_COLORS_DIR };
+  expect(offered).toEqual([builtin, { id: `local:${sdModel}`, name: 'sd-model', dir: sdModel }]);
   await service.addFolder(taesd);
-  expect(offered).toEqual([{ id: 'palette-colors', name: 'palette-colors (built-in)', dir: PALETTE_COLORS_DIR, previewDecoderDir: taesd }]);
+  // an SD-family model gets it; the built-in model (its own latent space) never does; the decoder itself is not offered
+  expect(offered).toEqual([builtin, { id: `local:${sdModel}`, name: 'sd-model', dir: sdModel, previewDecoderDir: taesd }]);
 });
