@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
 import { benchFrameDelivery } from './frame-delivery';
+import { benchLargeModelCache } from './large-model-cache';
+import { benchPreviewDecoder } from './preview-decoder';
 import { benchModelLoad } from './models';
 import { benchStrokeLatency } from './stroke-latency';
 import { benchThreads } from './threads';
@@ -33,6 +35,8 @@ const STANDING: Record<string, Runner> = {
   fps: rowsOnly((q) => benchFps(q ? 5 : 41)),
   'frame delivery': rowsOnly((q) => benchFrameDelivery(q ? 20 : 200)),
   'model load': rowsOnly((q) => benchModelLoad(q ? 1 : 7)),
+  'model load > 2 GB': rowsOnly(() => benchLargeModelCache(1)),
+  'preview decoder': rowsOnly((q) => benchPreviewDecoder(q ? 2 : 5)),
   'stroke latency': rowsOnly((q) => benchStrokeLatency(q ? 5 : 40)),
   history: rowsOnly((q) => benchHistory(q ? 50 : 500)),
   idle: rowsOnly((q) => benchIdle(q ? 3 : 10, q ? 3 : 15)),

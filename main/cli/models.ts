@@ -8,12 +8,14 @@ import { PaletteError } from '../../shared/errors';
 import { defaultModelDir } from '../engine/models/default-model';
 import { ModelRegistry, type DownloadProgress, type InstalledModel } from '../model-manager';
 import { formatBytes, type FreeSpaceCheck } from '../model-manager/disk';
+import { CATALOGUE_FAMILIES, FAMILY_LABEL, type CatalogueFamily, catalogueEntries, catalogueEntry } from '../model-manager/catalogue';
 import { parseCommandArgs } from './args';
 import type { Io } from './index';
 
-export const MODELS_USAGE = `usage: palette models <list|download|add|remove> [options]
+export const MODELS_USAGE = `usage: palette models <list|available|download|add|remove> [options]
   models list [--data DIR] [--json]
-  models download OWNER/NAME [--revision R] [--token hf_…] [--endpoint URL] [--data DIR]
+  models available [--family sd15|sd2|sdxl] [--json]   recommended models per family, few-step first
+  models download OWNER/NAME|CATALOGUE-ID [--revision R] [--token hf_…] [--endpoint URL] [--data DIR]
   models add DIR [--data DIR]
   models remove ID [--data DIR]
 --data defaults to the app's data folder (PALETTE_DATA_DIR overrides it)
@@ -51,6 +53,8 @@ export async function modelsCommand(args: string[], io: Io, options: ModelsComma
   switch (sub) {
     case 'list':
       return listModels(rest, io);
+    case 'available':
+      return availableModels(rest, io);
     case 'download':
       return downloadModelCommand(rest, io, options);
     case 'add':
@@ -63,7 +67,7 @@ export async function modelsCommand(args: string[], io: Io, options: ModelsComma
       io.out(MODELS_USAGE);
       return sub === undefined ? 2 : 0;
     default:
-      throw new PaletteError('E_USAGE', `palette models: unknown subcommand '${sub}' (list, download, add, remove)`);
+      throw new PaletteError('E_USAGE', `palette models: unknown subcommand '${sub}' (list, available, download, add, remove)`);
   }
 }
 
@@ -83,6 +87,33 @@ async function listModels(args: string[], io: Io): Promise<number> {
   io.out('id\tsource\tsize\tprecision\tstate\n');
   for (const m of models) io.out(`${describe(m)}\n`);
   for (const name of await registry.partialDownloads()) io.out(`(${name}: unfinished download; run the same download again to resume)\n`);
+  return 0;
+}
+
+async function availableModels(args: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs('models available', args, { family: { type: 'string' }, json: { type: 'boolean' } }, 0);
+  const family = values.family as string | undefined;
+  if (family !== undefined && !(CATALOGUE_FAMILIES as readonly string[]).includes(family)) {
+    throw new PaletteError('E_USAGE', `--family must be one of ${CATALOGUE_FAMILIES.join(', ')} (got '${family}')`);
+  }
+  const entries = catalogueEntries(family as CatalogueFamily | undefined);
+  if (values.json) {
+    io.out(`${JSON.stringify({ models: entries }, null, 2)}\n`);
+    return 0;
+  }
+  for (const f of CATALOGUE_FAMILIES) {
+    const group = entries.filter((e) => e.family === f);
+    if (group.length === 0) continue;
+    io.out(`${FAMILY_LABEL[f]}\n`);
+    for (const e of group) {
+      const size = e.sizeBytes === null ? 'size ?' : `~${formatBytes(e.sizeBytes)}`;
+      io.out(`  ${e.id}\t${e.name}${e.kind === 'preview-decoder' ? ' [preview decoder]' : ''}\n`);
+      io.out(`    ${e.repo ?? '(no ONNX export to download)'}\t${size}\t${e.precision}\n`);
+      io.out(`    licence: ${e.licence}\n    settings: ${e.settings}\n    ${e.note}\n`);
+      io.out(`    checked: ${e.source}${e.unverified.length ? `; unverified: ${e.unverified.join(', ')}` : ''}\n`);
+    }
+  }
+  io.out('download one with: palette models download CATALOGUE-ID\n');
   return 0;
 }
 
@@ -113,7 +144,10 @@ async function downloadModelCommand(args: string[], io: Io, options: ModelsComma
     { ...DATA_OPTION, revision: { type: 'string' }, token: { type: 'string' }, endpoint: { type: 'string' } },
     1,
   );
-  const repo = positionals[0];
+  // a catalogue id stands for its repository (and, for a preview decoder, its layout)
+  const entry = positionals[0] ? catalogueEntry(positionals[0]) : undefined;
+  if (entry && !entry.repo) throw new PaletteError('E_USAGE', `palette models download: ${entry.id} has no ONNX export to download (${entry.note})`);
+  const repo = entry?.repo ?? positionals[0];
   if (!repo || !/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(repo)) {
     throw new PaletteError('E_USAGE', `palette models download: give a Hugging Face repository id like owner/name${repo ? ` (got '${repo}')` : ''}`);
   }
@@ -138,6 +172,7 @@ async function downloadModelCommand(args: string[], io: Io, options: ModelsComma
     repo,
     revision: values.revision as string | undefined,
     token: values.token as string | undefined,
+    ...(entry?.kind === 'preview-decoder' ? { layout: 'preview-decoder' as const } : {}),
     endpoint: endpoint ?? (process.env.HF_ENDPOINT || undefined),
     freeSpace: options.freeSpace,
     retryDelayMs: options.retryDelayMs,

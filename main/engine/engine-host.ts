@@ -19,6 +19,8 @@ import type { EngineBackground, EngineLayer, EngineSettings } from './pipeline-a
 /** A model the host can load: what the picker shows plus where it lives. */
 export interface ModelEntry extends ModelDescriptor {
   dir: string;
+  /** a TAESD-style preview decoder folder for this model's live frames (the model manager picks it per family) */
+  previewDecoderDir?: string;
 }
 
 export interface EngineHostOptions {
@@ -133,8 +135,12 @@ export class EngineHost {
   async setModel(modelId: string): Promise<EngineStatus> {
     const model = this.models.find((m) => m.id === modelId);
     if (!model) throw new PaletteError('E_UNKNOWN_MODEL', `unknown model "${modelId}"`);
-    await this.request({ type: 'loadModel', modelId, modelDir: model.dir, runtime: this.runtime });
+    await this.request({ type: 'loadModel', modelId, modelDir: model.dir, runtime: this.runtimeFor(model) });
     return this.status();
+  }
+
+  private runtimeFor(model: ModelEntry): EngineRuntime {
+    return model.previewDecoderDir ? { ...this.runtime, previewDecoderDir: model.previewDecoderDir } : this.runtime;
   }
 
   /** Session options for the next loads; the running model is reloaded with them. */
@@ -142,7 +148,7 @@ export class EngineHost {
     this.runtime = { ...runtime };
     const current = this.lastStatus.modelId;
     const model = current ? this.models.find((m) => m.id === current) : undefined;
-    if (model) await this.request({ type: 'loadModel', modelId: model.id, modelDir: model.dir, runtime: this.runtime });
+    if (model) await this.request({ type: 'loadModel', modelId: model.id, modelDir: model.dir, runtime: this.runtimeFor(model) });
     return this.status();
   }
 

@@ -16,6 +16,8 @@ export interface EngineRuntime {
   enableMemPattern?: boolean;
   /** optimized models are kept here, so the next load of the same model skips graph optimization */
   optimizedModelCacheDir?: string;
+  /** a preview decoder folder (vae_decoder/ of a TAESD-style export) for live frames */
+  previewDecoderDir?: string;
 }
 
 export interface WorkerInit {

@@ -6,6 +6,8 @@
  * The engine only ever offers what the registry calls complete: after every change here
  * (a folder added, a model removed, a download installed) the list is pushed to the host.
  */
+import { FAMILY_LABEL, catalogueEntries, previewFamilyOf } from '../model-manager/catalogue';
+import { readUnetSummary } from '../model-manager/precision';
 import { promises as fsp } from 'node:fs';
 import { isPaletteError, PaletteError } from '../../shared/errors';
 import type {
@@ -14,6 +16,7 @@ import type {
   DownloadProgressWire,
   EngineStatus,
   InstalledModelWire,
+  CatalogueEntryWire,
   ModelDownloadRequest,
   ModelsOverview,
 } from '../../shared/ipc/channels';
@@ -74,9 +77,19 @@ export class ModelService {
   /** Pushes the registry's complete models to the engine; returns the full list. */
   async refreshEngine(): Promise<InstalledModel[]> {
     const all = await this.options.registry.list();
-    this.options.engine.setModels(
-      all.filter((m) => m.complete).map((m) => ({ id: m.id, name: m.name, dir: m.path })),
+    const decoders = all.filter((m) => m.complete && m.kind === 'preview-decoder');
+    const entries = await Promise.all(
+      all
+        .filter((m) => m.complete && m.kind === 'pipeline')
+        .map(async (m) => {
+          // live frames use the family's tiny decoder when one is installed (exports keep the full VAE);
+          // the built-in palette-colors has its own latent space, which no TAESD decodes
+          const family = previewFamilyOf((await readUnetSummary(m.path)).inputs.map((i) => i.name));
+          const decoder = m.source === 'builtin' ? undefined : decoders.find((d) => d.previewFamily === family);
+          return { id: m.id, name: m.name, dir: m.path, ...(decoder ? { previewDecoderDir: decoder.path } : {}) };
+        }),
     );
+    this.options.engine.setModels(entries);
     return all;
   }
 
@@ -87,6 +100,17 @@ export class ModelService {
       models: models.map((m) => toWire(m, status)),
       downloads: [...this.downloads.values()].map((t) => ({ ...t.last })),
     };
+  }
+
+  /** The catalogue, each entry marked with the installed model of its repository. */
+  async catalogue(): Promise<CatalogueEntryWire[]> {
+    const installed = await this.options.registry.list();
+    return catalogueEntries().map((e) => ({
+      ...e,
+      unverified: [...e.unverified],
+      familyLabel: FAMILY_LABEL[e.family],
+      installedId: installed.find((m) => m.complete && e.repo !== null && m.repo === e.repo)?.id ?? null,
+    }));
   }
 
   async addFolder(folder?: string): Promise<InstalledModelWire | null> {
@@ -158,6 +182,7 @@ export class ModelService {
       repo: request.repo,
       revision,
       token: request.token,
+      ...(request.layout ? { layout: request.layout } : {}),
       endpoint: this.endpoint,
       freeSpace: this.options.freeSpace,
       progressIntervalMs: this.options.progressIntervalMs,
@@ -210,6 +235,7 @@ function isSettled(state: DownloadProgressWire['state']): boolean {
 export function modelHandlers(models: ModelService): InvokeHandlers {
   return {
     'models:list': () => models.list(),
+    'models:catalogue': () => models.catalogue(),
     'models:addFolder': (request) => models.addFolder(request?.path),
     'models:remove': ({ id }) => models.remove(id),
     'models:download': (request) => models.download(request),

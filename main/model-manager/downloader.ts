@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { PaletteError } from '../../shared/errors';
 import { fileSize, formatBytes, statfsFreeSpace, type FreeSpaceCheck } from './disk';
 import { listRepoFiles, openFileStream, toHubError, type HubFile, type HubRepoRef } from './hub-client';
-import { requireModelLayout } from './layout';
+import { requireModelLayout, requirePreviewDecoderLayout } from './layout';
 import { SpeedMeter } from './speed';
 import { COMPLETE_MARKER, type DownloadManifest } from './manifest';
 import { FileVerifier } from './verify';
@@ -55,6 +55,8 @@ export interface DownloadOptions extends HubRepoRef {
   retryDelayMs?: number;
   /** minimum time between two progress events while bytes flow */
   progressIntervalMs?: number;
+  /** a whole pipeline (default) or only a preview decoder's vae_decoder/ (catalogue.ts) */
+  layout?: 'pipeline' | 'preview-decoder';
 }
 
 export const STAGING_DIR = '.staging';
@@ -237,7 +239,10 @@ export class ModelDownload {
     }
     const listing = await listRepoFiles(this.ref, this.controller.signal);
     this.checkCancelled();
-    this.files = requireModelLayout(listing, `Hugging Face repository ${where}`);
+    this.files =
+      this.options.layout === 'preview-decoder'
+        ? requirePreviewDecoderLayout(listing, `Hugging Face repository ${where}`)
+        : requireModelLayout(listing, `Hugging Face repository ${where}`);
     this.bytesTotal = this.files.reduce((sum, f) => sum + f.size, 0);
     await fsp.mkdir(this.stagingDir, { recursive: true });
     await this.forgetChangedFiles();

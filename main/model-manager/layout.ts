@@ -84,3 +84,12 @@ export function requireModelLayout(listing: HubFile[], where: string): HubFile[]
   }
   return choice.files;
 }
+
+/** The files of a preview decoder (TAESD-style): `vae_decoder/` only, the ONNX file and its data. */
+export function requirePreviewDecoderLayout(listing: HubFile[], where: string): HubFile[] {
+  const files = listing.filter((f) => f.path.startsWith('vae_decoder/') && f.path.split('/').length === 2 && !UNRELATED.test(f.path.slice(f.path.lastIndexOf('/') + 1)) && (!f.path.endsWith('.onnx') || f.path === 'vae_decoder/model.onnx'));
+  if (!files.some((f) => f.path === 'vae_decoder/model.onnx')) {
+    throw new PaletteError('E_MODEL_LAYOUT', `${where} is not a preview decoder export: missing vae_decoder/model.onnx`);
+  }
+  return files;
+}

@@ -176,3 +176,56 @@ export async function readOnnxSignature(file: string): Promise<OnnxSignature> {
     await fh.close();
   }
 }
+
+function varintBytes(value: number): Buffer {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 128) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+/**
+ * The model's graph without its big initializers (those over `maxInitializerBytes`), as a
+ * ModelProto holding only that graph: every node, input, output and small constant, for graph
+ * analyses (the batch-timestep rewrite's pattern check) that must not read gigabytes of weights.
+ */
+export async function readOnnxGraphSkeleton(file: string, maxInitializerBytes = 64 * 1024): Promise<Buffer> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const cursor = new FileCursor(fh, (await fh.stat()).size);
+    const kept: Buffer[] = [];
+    while (cursor.pos < cursor.size) {
+      const tag = await cursor.varint();
+      if (tag >>> 3 !== 7 || (tag & 7) !== 2) {
+        await cursor.skip(tag & 7);
+        continue;
+      }
+      const end = (await cursor.varint()) + cursor.pos;
+      while (cursor.pos < end) {
+        const start = cursor.pos;
+        const gtag = await cursor.varint();
+        if ((gtag & 7) !== 2) {
+          await cursor.skip(gtag & 7);
+          continue;
+        }
+        const len = await cursor.varint();
+        if (gtag >>> 3 === 5 && len > maxInitializerBytes) {
+          cursor.pos += len;
+          continue;
+        }
+        const headLength = cursor.pos - start;
+        cursor.pos = start;
+        kept.push(Buffer.from(await cursor.bytes(headLength + len)));
+      }
+      break;
+    }
+    const graph = Buffer.concat(kept);
+    return Buffer.concat([varintBytes((7 << 3) | 2), varintBytes(graph.length), graph]);
+  } finally {
+    await fh.close();
+  }
+}

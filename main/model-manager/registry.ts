@@ -9,7 +9,9 @@ import { fileSize, folderSize } from './disk';
 import { downloadModel, STAGING_DIR, type DownloadOptions, type ModelDownload } from './downloader';
 import { readManifest } from './manifest';
 import { readModelPrecision, type Precision } from './precision';
-import { quickValidateFolder } from './validate-folder';
+import { isPreviewDecoderFolder, quickValidateFolder, quickValidatePreviewDecoder } from './validate-folder';
+import { catalogueEntries } from './catalogue';
+import { readStreamBatch, type StreamBatchInfo } from './stream-batch';
 
 export const BUILTIN_MODEL_ID = 'palette-colors';
 const USER_PREFIX = 'local:';
@@ -32,6 +34,12 @@ export interface InstalledModel {
   repo?: string;
   revision?: string;
   downloadedAt?: string;
+  /** whether the UNet takes the stream batch in one call, and why (stream-batch.ts) */
+  streamBatch?: StreamBatchInfo;
+  /** a whole pipeline, or a tiny preview decoder (TAESD-style) for one family's live frames */
+  kind: 'pipeline' | 'preview-decoder';
+  /** for a preview decoder: the models it serves (SD 1.x/2.x latents, or SDXL's) */
+  previewFamily?: 'sd' | 'sdxl';
 }
 
 /** Lists every problem of a model folder, empty when it can run. */
@@ -86,7 +94,7 @@ export class ModelRegistry {
 
   /** Only the models that can run, for a picker. */
   async usable(): Promise<InstalledModel[]> {
-    return (await this.list()).filter((m) => m.complete);
+    return (await this.list()).filter((m) => m.complete && m.kind === 'pipeline');
   }
 
   async get(id: string): Promise<InstalledModel | null> {
@@ -99,7 +107,7 @@ export class ModelRegistry {
     if (!(await isDirectory(dir))) throw new PaletteError('E_MODEL_FOLDER', `${dir} is not a folder`);
     const known = (await this.list()).find((m) => m.path === dir);
     if (known) return known;
-    const problems = await this.validate(dir);
+    const problems = (await isPreviewDecoderFolder(dir)) ? await quickValidatePreviewDecoder(dir) : await this.validate(dir);
     if (problems.length > 0) {
       throw new PaletteError('E_MODEL_FOLDER', `${dir} is not a usable model folder: ${problems.join('; ')}`);
     }
@@ -165,6 +173,7 @@ export class ModelRegistry {
       precision: 'unknown',
       complete: false,
       problems: [],
+      kind: 'pipeline',
     };
     if (!(await isDirectory(dir))) {
       model.problems.push(`${dir}: folder not found`);
@@ -185,9 +194,19 @@ export class ModelRegistry {
         }
       }
     }
+    if (source !== 'builtin' && (await isPreviewDecoderFolder(dir))) {
+      model.kind = 'preview-decoder';
+      const entry = catalogueEntries().find((e) => e.kind === 'preview-decoder' && e.repo === model.repo);
+      model.previewFamily = entry ? (entry.family === 'sdxl' ? 'sdxl' : 'sd') : /xl/i.test(model.repo ?? name) ? 'sdxl' : 'sd';
+      if (model.problems.length === 0) model.problems.push(...(await quickValidatePreviewDecoder(dir)));
+      model.complete = model.problems.length === 0;
+      return model;
+    }
     if (model.problems.length === 0) model.problems.push(...(await this.validate(dir)));
     model.complete = model.problems.length === 0;
     model.precision = await readModelPrecision(dir);
+    const streamBatch = model.complete ? await readStreamBatch(dir) : undefined;
+    if (streamBatch) model.streamBatch = streamBatch;
     return model;
   }
 }

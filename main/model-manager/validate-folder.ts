@@ -72,7 +72,31 @@ export async function quickValidateFolder(dir: string): Promise<string[]> {
     maxTokens: maxLength !== undefined && maxLength < 100_000 ? maxLength : DEFAULT_MAX_TOKENS,
     unetCrossAttentionDim: num(unetConfig.cross_attention_dim),
     unetTimeCondDim: num(unetConfig.time_cond_proj_dim),
+    // a VAE ratio nothing declares is measured when the engine loads the folder
+    vaeConfigs: {
+      decoder: await readJson(path.join(dir, 'vae_decoder', 'config.json')),
+      encoder: await readJson(path.join(dir, 'vae_encoder', 'config.json')),
+      tiny: await readJson(path.join(dir, TINY_DECODER, 'config.json')),
+    },
   };
   problems.push(...validateFolderMeta(meta).problems);
   return problems;
+}
+
+/** Every problem of a preview-decoder folder (vae_decoder/ of a TAESD-style export). */
+export async function quickValidatePreviewDecoder(dir: string): Promise<string[]> {
+  const label = 'vae_decoder/model.onnx';
+  const file = path.join(dir, label);
+  if (!(await fileSize(file))) return [`${label}: missing or empty`];
+  try {
+    const decoder = { label, ...(await readOnnxSignature(file)) };
+    return validateFolderMeta({ tinyDecoder: decoder, vaeConfigs: { tiny: await readJson(path.join(dir, 'vae_decoder', 'config.json')) } }).problems;
+  } catch (e) {
+    return [`${label}: not a readable ONNX file (${(e as Error).message})`];
+  }
+}
+
+/** A folder holding only a preview decoder (catalogue kind 'preview-decoder'), not a pipeline. */
+export async function isPreviewDecoderFolder(dir: string): Promise<boolean> {
+  return (await fileSize(path.join(dir, 'vae_decoder', 'model.onnx'))) > 0 && !(await fileSize(path.join(dir, 'unet', 'model.onnx'))) && !(await fileSize(path.join(dir, 'model_index.json')));
 }

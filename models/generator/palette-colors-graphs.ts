@@ -111,6 +111,8 @@ export interface UNetOptions {
   readonly floatType: ElemType;
   readonly timestepType: ElemType;
   readonly scalarTimestep: boolean;
+  /** a scalar timestep broadcast over the batch as optimum ≥ 1.24 exports do: Unsqueeze(axes=[0]) → Cast → Expand */
+  readonly optimumTimestep?: boolean;
   readonly timestepCondWidth: number;
   /** benchmark only: a stack of 3×3 convolutions over the sample, weighted ~0, so the model costs what a real one might */
   readonly workload?: { readonly layers: number; readonly channels: number };
@@ -143,7 +145,13 @@ export function unetGraph(alphasCumprod: Float64Array, o: UNetOptions): GraphSpe
   const ac = g.toFloat32(g.weight('alphas_cumprod', o.floatType, [alphasCumprod.length], alphasCumprod), o.floatType);
   const x = g.toFloat32('sample', o.floatType);
   const e = g.toFloat32('encoder_hidden_states', o.floatType);
-  const t = o.timestepType === 'int64' ? 'timestep' : g.op('Cast', ['timestep'], { to: 7 });
+  let t: string;
+  if (o.optimumTimestep) {
+    const batch = g.op('Slice', [g.op('Shape', ['sample']), g.i64(0), g.i64(1), g.i64(0)]);
+    t = g.op('Expand', [g.op('Cast', [g.op('Unsqueeze', ['timestep', g.i64(0)])], { to: 7 }), batch]);
+  } else {
+    t = o.timestepType === 'int64' ? 'timestep' : g.op('Cast', ['timestep'], { to: 7 });
+  }
   const acT = g.op('Reshape', [g.op('Gather', [ac, t], { axis: 0 }), g.i64(-1, 1, 1, 1)]);
   const sqrtAc = g.op('Sqrt', [acT]);
   const sqrtOneMinusAc = g.op('Sqrt', [g.op('Sub', [g.f32(1), acT])]);
@@ -156,7 +164,7 @@ export function unetGraph(alphasCumprod: Float64Array, o: UNetOptions): GraphSpe
   else g.castTo('out_sample', eps, o.floatType);
   const inputs = [
     valueInfo('sample', o.floatType, ['batch', 4, 'height', 'width']),
-    valueInfo('timestep', o.timestepType, o.scalarTimestep ? [] : ['batch']),
+    valueInfo('timestep', o.timestepType, o.scalarTimestep || o.optimumTimestep ? [] : ['batch']),
     valueInfo('encoder_hidden_states', o.floatType, ['batch', 'sequence', EMBEDDING_WIDTH]),
   ];
   if (o.timestepCondWidth > 0) inputs.push(valueInfo('timestep_cond', o.floatType, ['batch', o.timestepCondWidth]));
@@ -164,10 +172,10 @@ export function unetGraph(alphasCumprod: Float64Array, o: UNetOptions): GraphSpe
 }
 
 /** VAE encoder: 8×8 block means of r, g, b, and a zero 4th channel (4 more zeros as logvar). */
-export function vaeEncoderGraph(floatType: ElemType, latentParameters: boolean): GraphSpec {
+export function vaeEncoderGraph(floatType: ElemType, latentParameters: boolean, ratio = 8): GraphSpec {
   const g = new GraphWriter();
   const x = g.toFloat32('sample', floatType);
-  const means = g.op('AveragePool', [x], { kernel_shape: [8, 8], strides: [8, 8] });
+  const means = g.op('AveragePool', [x], { kernel_shape: [ratio, ratio], strides: [ratio, ratio] });
   const channels = latentParameters ? 8 : 4;
   const latent = g.op('Pad', [means, g.i64(0, 0, 0, 0, 0, channels - 3, 0, 0), g.f32(0)]);
   const output = latentParameters ? 'latent_parameters' : 'latent_sample';
@@ -184,11 +192,11 @@ export function vaeEncoderGraph(floatType: ElemType, latentParameters: boolean):
  * VAE decoder: the encoder's inverse, upsampled ×8 by repetition. `inputScale` multiplies the
  * latent first: 1/0.18215 makes a TAESD-style decoder that takes scaled latents.
  */
-export function vaeDecoderGraph(floatType: ElemType, inputScale = 1): GraphSpec {
+export function vaeDecoderGraph(floatType: ElemType, inputScale = 1, ratio = 8): GraphSpec {
   const g = new GraphWriter();
   let z = g.slice(g.toFloat32('latent_sample', floatType), 0, 3, 1);
   if (inputScale !== 1) z = g.op('Mul', [z, g.f32(inputScale)]);
-  const image = g.op('Resize', [z, '', g.const('float32', [4], [1, 1, 8, 8])], {
+  const image = g.op('Resize', [z, '', g.const('float32', [4], [1, 1, ratio, ratio])], {
     mode: 'nearest',
     coordinate_transformation_mode: 'asymmetric',
     nearest_mode: 'floor',

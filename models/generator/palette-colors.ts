@@ -15,6 +15,8 @@ export interface PaletteColorsOptions {
   readonly timestepType?: ElemType;
   /** `timestep` as a scalar instead of `[batch]` (default false) */
   readonly scalarTimestep?: boolean;
+  /** scalar timestep broadcast inside the graph the way optimum ≥ 1.24 exports it (implies a scalar) */
+  readonly optimumTimestep?: boolean;
   /** declare a `timestep_cond` input of this width, ignored by the math (default 0 = none) */
   readonly timestepCondWidth?: number;
   /** keep weights in an external data file next to each model.onnx that has weights */
@@ -23,6 +25,10 @@ export interface PaletteColorsOptions {
   readonly latentParameters?: boolean;
   /** add a TAESD-style `vae_decoder_tiny/` (takes scaled latents, scaling factor 1.0) */
   readonly tinyDecoder?: boolean;
+  /** tests only: a VAE that scales by this instead of 8 (the engine must refuse it) */
+  readonly vaeRatio?: number;
+  /** tests only: write diffusers' `block_out_channels` (one entry per level) into the VAE configs */
+  readonly vaeBlockOutChannels?: readonly number[];
   /** benchmark only: make the UNet cost real work (3×3 conv stack, see unetGraph) */
   readonly unetWorkload?: { readonly layers: number; readonly channels: number };
 }
@@ -128,16 +134,27 @@ export function buildPaletteColors(options: PaletteColorsOptions = {}): Map<stri
       floatType,
       timestepType: options.timestepType ?? (options.scalarTimestep ? 'float32' : 'int64'),
       scalarTimestep: options.scalarTimestep ?? false,
+      optimumTimestep: options.optimumTimestep ?? false,
       timestepCondWidth,
       workload: options.unetWorkload,
     }),
   );
 
-  const vaeConfig = { _class_name: 'AutoencoderKL', _diffusers_version: DIFFUSERS_VERSION, in_channels: 3, out_channels: 3, latent_channels: 4, sample_size: 512, scaling_factor: VAE_SCALING_FACTOR };
+  const vaeConfig = {
+    _class_name: 'AutoencoderKL',
+    _diffusers_version: DIFFUSERS_VERSION,
+    in_channels: 3,
+    out_channels: 3,
+    latent_channels: 4,
+    sample_size: 512,
+    scaling_factor: VAE_SCALING_FACTOR,
+    ...(options.vaeBlockOutChannels ? { block_out_channels: options.vaeBlockOutChannels } : {}),
+  };
+  const ratio = options.vaeRatio ?? 8;
   files.set('vae_encoder/config.json', json(vaeConfig));
-  addModel('vae_encoder', vaeEncoderGraph(floatType, options.latentParameters ?? false));
+  addModel('vae_encoder', vaeEncoderGraph(floatType, options.latentParameters ?? false, ratio));
   files.set('vae_decoder/config.json', json(vaeConfig));
-  addModel('vae_decoder', vaeDecoderGraph(floatType));
+  addModel('vae_decoder', vaeDecoderGraph(floatType, 1, ratio));
   if (options.tinyDecoder) {
     files.set('vae_decoder_tiny/config.json', json({ _class_name: 'AutoencoderTiny', latent_channels: 4, scaling_factor: 1.0 }));
     addModel('vae_decoder_tiny', vaeDecoderGraph(floatType, 1 / VAE_SCALING_FACTOR));

@@ -76,6 +76,8 @@ export const invokeChannels = {
   // ------------------------------------------------------------ models (the model manager)
   /** installed models (built-in, downloaded, added folders) and this session's downloads */
   'models:list': invoke(none, p.modelsOverview),
+  /** recommended models per family, few-step first, each with whether it is installed */
+  'models:catalogue': invoke(none, z.array(p.catalogueEntry)),
   /** no path → the folder dialog; null → cancelled. Refused with every problem when the folder cannot run */
   'models:addFolder': invoke(z.object({ path: p.filePath.optional() }).optional(), p.installedModel.nullable()),
   /** a download is deleted, an added folder only forgotten; the built-in model stays */
@@ -183,6 +185,7 @@ export type RecoverableAutosave = z.output<typeof p.recoverableAutosave>;
 export type OraMasksWire = z.output<typeof p.oraMasks>;
 export type OraLayerWire = z.output<typeof p.oraLayer>;
 export type InstalledModelWire = z.output<typeof p.installedModel>;
+export type CatalogueEntryWire = z.output<typeof p.catalogueEntry>;
 export type DownloadProgressWire = z.output<typeof p.downloadProgress>;
 export type ModelsOverview = z.output<typeof p.modelsOverview>;
 export type ModelDownloadRequest = z.output<typeof p.modelDownloadRequest>;

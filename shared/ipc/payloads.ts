@@ -288,6 +288,8 @@ export const modelDownloadRequest = z.object({
   revision: hubRevision.optional(),
   /** a Hugging Face access token (hf_…) for gated or private models; never stored */
   token: z.string().min(1).max(512).optional(),
+  /** a whole pipeline (default), or a preview decoder's vae_decoder/ only (catalogue entries) */
+  layout: z.enum(['pipeline', 'preview-decoder']).optional(),
   // strict: where to download from is main's choice (HF_ENDPOINT), never the page's
 }).strict();
 
@@ -324,6 +326,11 @@ export const installedModel = z.object({
   repo: z.string().optional(),
   revision: z.string().optional(),
   downloadedAt: z.string().optional(),
+  /** whether the UNet takes the whole stream batch in one call, and why */
+  streamBatch: z.object({ batchable: z.boolean(), note: z.string() }).optional(),
+  /** a whole pipeline, or a tiny preview decoder serving one family's live frames */
+  kind: z.enum(['pipeline', 'preview-decoder']).optional(),
+  previewFamily: z.enum(['sd', 'sdxl']).optional(),
   /** the engine runs this model now */
   active: z.boolean(),
   /** for the running model: which provider runs each component, and the ones skipped with why */
@@ -335,4 +342,23 @@ export const modelsOverview = z.object({
   models: z.array(installedModel),
   /** downloads of this session that are running, paused or failed (resumable) */
   downloads: z.array(downloadProgress),
+});
+
+/** A recommended model (main/model-manager/catalogue.ts) and whether it is installed. */
+export const catalogueEntry = z.object({
+  id: z.string(),
+  family: z.enum(['sd15', 'sd2', 'sdxl']),
+  familyLabel: z.string(),
+  kind: z.enum(['pipeline', 'preview-decoder']),
+  name: z.string(),
+  repo: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  precision: z.string(),
+  licence: z.string(),
+  settings: z.string(),
+  note: z.string(),
+  source: z.string(),
+  unverified: z.array(z.string()),
+  /** the installed model's id when this repository is installed */
+  installedId: z.string().nullable(),
 });

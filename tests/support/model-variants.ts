@@ -17,6 +17,9 @@ export const MODEL_VARIANTS = {
   timestepCond: { timestepCondWidth: 256 },
   externalData: { externalData: 'model.onnx_data' },
   float16ScalarTimestep: { float16: true, scalarTimestep: true, timestepType: 'float16' },
+  /** optimum ≥ 1.24's scalar timestep (Unsqueeze → Cast → Expand), weights outside model.onnx: rewritten at load */
+  optimumTimestepExternal: { optimumTimestep: true, timestepType: 'float32', externalData: 'model.onnx_data' },
+  optimumTimestepFloat16: { optimumTimestep: true, float16: true, timestepType: 'float16' },
   weightsPbLatentParameters: { externalData: 'weights.pb', latentParameters: true, tinyDecoder: true, timestepType: 'int32' },
 } as const satisfies Record<string, PaletteColorsOptions>;
 

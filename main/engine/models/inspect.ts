@@ -1,5 +1,5 @@
 /** `palette inspect`: what a model folder declares and how the engine will run it, as JSON. */
-import type { SkippedProvider, TensorInfo } from '../runtime';
+import type { GraphRewriteRecord, SkippedProvider, TensorInfo } from '../runtime';
 import type { FamilyId, ModelDefaults } from './family';
 import { type ComponentName, type LoadModelOptions, type PaletteModel, loadModelFolder } from './model-folder';
 
@@ -8,6 +8,8 @@ export interface ComponentInspection {
   readonly provider: string;
   readonly skippedProviders: readonly SkippedProvider[];
   readonly fromCache: boolean;
+  readonly uncachedReason?: string;
+  readonly rewrite?: GraphRewriteRecord;
   readonly loadMs: number;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
@@ -30,6 +32,8 @@ export interface ModelInspection {
   /** the steps, guidance and native size a document starts from with this model */
   readonly defaults: ModelDefaults;
   readonly streamBatchable: boolean;
+  /** why the UNet takes (or does not take) the whole stream batch in one call */
+  readonly streamBatchNote: string;
   readonly timestepType: string;
   readonly timestepCondWidth: number;
   readonly embeddingWidth: number;
@@ -60,6 +64,8 @@ export function describeModel(model: PaletteModel): ModelInspection {
       provider: s.provider,
       skippedProviders: s.skippedProviders,
       fromCache: s.fromCache,
+      ...(s.uncachedReason ? { uncachedReason: s.uncachedReason } : {}),
+      ...(s.rewrite ? { rewrite: s.rewrite } : {}),
       loadMs: Math.round(s.loadMs * 10) / 10,
       inputs: s.inputs,
       outputs: s.outputs,
@@ -84,6 +90,7 @@ export function describeModel(model: PaletteModel): ModelInspection {
     },
     defaults: { ...model.family.defaults, tIndexList: [...model.family.defaults.tIndexList] },
     streamBatchable: model.unet.streamBatchable,
+    streamBatchNote: model.unet.streamBatchNote,
     timestepType: model.sessions.unet?.input('timestep')?.type ?? 'unknown',
     timestepCondWidth: model.unet.timestepCondWidth,
     embeddingWidth: model.textEncoder.embeddingWidth,

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PaletteError } from '../../../shared/errors';
-import { ModelSession, type ProviderName, type RuntimeOptions } from '../runtime';
+import { ModelSession, type ProviderName, type RuntimeOptions, batchTimestepRewrite } from '../runtime';
 import { OnnxTextEncoder, type TextEncoderPart } from './text-encoder';
 import { describeFamily, type ModelFamily } from './family';
 import { TEXT_ENCODER_2, TOKENIZER_2, textEncoderMeta } from './text-layout';
@@ -16,6 +16,7 @@ import { ClipTokenizer } from './tokenizer';
 import { OnnxUNet } from './unet';
 import { OnnxVae } from './vae';
 import { type FolderMeta, validateFolderMeta } from './validate';
+import { measureVaeRatios } from './vae-probe';
 import { SD15_SCHEDULER, schedulerConfigFromJson, type SchedulerConfig } from '../schedule';
 
 export const COMPONENTS = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'] as const;
@@ -30,6 +31,8 @@ const DEFAULT_LATENT_SIZE = 64;
 export interface LoadModelOptions extends RuntimeOptions {
   /** load vae_decoder_tiny/ when present (default true) */
   readonly tinyDecoder?: boolean;
+  /** a TAESD-style export's folder whose vae_decoder/ serves live frames when the model has no vae_decoder_tiny/ */
+  readonly previewDecoderDir?: string;
 }
 
 export interface PaletteModel {
@@ -134,13 +137,17 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   const tokenizer2 = dual ? loadTokenizer(TOKENIZER_2) : undefined;
 
   const wanted: ComponentName[] = [...COMPONENTS, ...(dual ? [TEXT_ENCODER_2 as ComponentName] : [])];
-  if ((options.tinyDecoder ?? true) && has(`${TINY_DECODER}/model.onnx`)) wanted.push(TINY_DECODER);
+  // the tiny decoder: the folder's own, else a separate preview decoder (catalogue: TAESD / TAESDXL)
+  const tinyDir = has(`${TINY_DECODER}/model.onnx`) ? path.join(root, TINY_DECODER) : options.previewDecoderDir ? path.join(path.resolve(options.previewDecoderDir), 'vae_decoder') : undefined;
+  if ((options.tinyDecoder ?? true) && tinyDir) wanted.push(TINY_DECODER);
   const sessions: Partial<Record<ComponentName, ModelSession>> = {};
   const created = await Promise.allSettled(
     wanted.map(async (c) => {
       const label = `${c}/model.onnx`;
-      if (!has(label)) throw new Error(`${label}: file is missing`);
-      sessions[c] = await ModelSession.create(path.join(root, label), options, label);
+      const file = c === TINY_DECODER && tinyDir ? path.join(tinyDir, 'model.onnx') : path.join(root, label);
+      if (!fs.existsSync(file)) throw new Error(`${label}: file is missing`);
+      // a scalar-timestep UNet is rewritten to take the stream batch in one call (runtime/batch-timestep.ts)
+      sessions[c] = await ModelSession.create(file, options, { label, rewrite: c === 'unet' ? batchTimestepRewrite : undefined });
     }),
   );
   created.forEach((r) => {
@@ -160,9 +167,12 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     maxTokens: tokenizer?.maxTokens,
     unetCrossAttentionDim: num(configs.unet.cross_attention_dim),
     unetTimeCondDim: num(configs.unet.time_cond_proj_dim),
+    vaeConfigs: { decoder: configs.vae_decoder, encoder: configs.vae_encoder, tiny: sessions[TINY_DECODER] && tinyDir ? (readJsonIfPresent(path.join(tinyDir, 'config.json'), `${TINY_DECODER}/config.json`, problems) ?? {}) : undefined },
   };
   const { problems: metaProblems, derived } = validateFolderMeta(meta);
   problems.push(...metaProblems);
+  // a VAE ratio nothing declares is measured now, before any encode or decode can ask for the wrong size
+  if (problems.length === 0) problems.push(...(await measureVaeRatios(sessions, derived.vaeRatioUnchecked)));
 
   const releaseAll = async (): Promise<void> => {
     await Promise.all(Object.values(sessions).map((s) => s.release()));
@@ -197,8 +207,7 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   }
 
   const tiny = sessions[TINY_DECODER];
-  const tinyConfig = tiny ? (readJsonIfPresent(path.join(root, TINY_DECODER, 'config.json'), `${TINY_DECODER}/config.json`, []) ?? {}) : {};
-  const tinyScale = num(tinyConfig.scaling_factor) ?? 1;
+  const tinyScale = num(meta.vaeConfigs?.tiny?.scaling_factor) ?? 1;
   return {
     id: root,
     dir: root,

@@ -26,6 +26,8 @@ function gather(src: Float32Array | undefined, width: number, rows: (j: number) 
 
 export class OnnxUNet implements UNetRunner {
   readonly streamBatchable: boolean;
+  /** why the stream batch takes one call per timestep, or what made it batchable */
+  readonly streamBatchNote: string;
   readonly timestepCondWidth: number;
   readonly pooledWidth: number;
   readonly embeddingWidth: number;
@@ -38,6 +40,12 @@ export class OnnxUNet implements UNetRunner {
     // `[batch]` takes the stream batch; a scalar, or a `[1]` some exports declare, takes one timestep per call
     const shape = session.input('timestep')?.shape ?? ['batch'];
     this.streamBatchable = shape.length === 1 && shape[0] !== 1;
+    const rewrite = session.rewrite;
+    this.streamBatchNote = this.streamBatchable
+      ? rewrite?.status === 'rewritten'
+        ? `scalar timestep rewritten at load: ${rewrite.note}`
+        : 'timestep is declared [batch]'
+      : `one UNet call per timestep: timestep is declared ${shape.length === 0 ? 'a scalar' : `[${shape.join(',')}]`}${rewrite && rewrite.status !== 'rewritten' ? ` and the graph was not rewritten (${rewrite.note})` : ''}`;
     this.timestepCondWidth = info.timestepCondWidth;
     this.pooledWidth = info.pooledWidth ?? 0;
     this.embeddingWidth = info.embeddingWidth;

@@ -4,6 +4,7 @@
  * width 1024, text encoder gives 768". Pure: works on metadata, never runs a model.
  */
 import { type TensorInfo, describeDims } from '../runtime';
+import { checkVaeRatio } from './vae-ratio';
 
 export interface ComponentMeta {
   /** e.g. "unet/model.onnx" */
@@ -35,6 +36,8 @@ export interface FolderMeta {
   readonly textHiddenSize?: number;
   readonly unetCrossAttentionDim?: number;
   readonly unetTimeCondDim?: number;
+  /** the VAE components' config.json, for their downscale ratio (vae-ratio.ts) */
+  readonly vaeConfigs?: { readonly decoder?: Record<string, unknown>; readonly encoder?: Record<string, unknown>; readonly tiny?: Record<string, unknown> };
 }
 
 /** What validation learns along the way, used to build the runners. */
@@ -48,6 +51,8 @@ export interface DerivedShapes {
   timestepCondWidth: number;
   unetOutput: string;
   encoderOutput: string;
+  /** VAE components whose ratio nothing declares: the loader measures it before any use */
+  vaeRatioUnchecked: ('vae_decoder' | 'vae_encoder' | 'vae_decoder_tiny')[];
 }
 
 const FLOATS = ['float32', 'float16'];
@@ -55,7 +60,7 @@ const TIMESTEP_TYPES = ['int64', 'int32', 'float32', 'float16', 'float64'];
 
 export function validateFolderMeta(meta: FolderMeta): { problems: string[]; derived: DerivedShapes } {
   const problems: string[] = [];
-  const derived: DerivedShapes = { embeddingWidth: 0, textWidths: [], pooledWidth: 0, timestepCondWidth: 0, unetOutput: 'out_sample', encoderOutput: 'latent_sample' };
+  const derived: DerivedShapes = { embeddingWidth: 0, textWidths: [], pooledWidth: 0, timestepCondWidth: 0, unetOutput: 'out_sample', encoderOutput: 'latent_sample', vaeRatioUnchecked: [] };
 
   const find = (c: ComponentMeta, kind: 'input' | 'output', name: string): TensorInfo | undefined => {
     const found = (kind === 'input' ? c.inputs : c.outputs).find((t) => t.name === name);
@@ -164,16 +169,22 @@ export function validateFolderMeta(meta: FolderMeta): { problems: string[]; deri
     else if (expect(unet, 'output', out, FLOATS, [4])) derived.unetOutput = out.name;
   }
 
-  const checkDecoder = (d: ComponentMeta | undefined): void => {
+  const ratio = (component: DerivedShapes['vaeRatioUnchecked'][number], c: ComponentMeta, role: 'decoder' | 'encoder', latent?: TensorInfo, picture?: TensorInfo, config?: Record<string, unknown>): void => {
+    const r = checkVaeRatio(c.label, role, latent, picture, config, `${component}/config.json`);
+    problems.push(...r.problems);
+    if (r.unchecked) derived.vaeRatioUnchecked.push(component);
+  };
+  const checkDecoder = (d: ComponentMeta | undefined, component: 'vae_decoder' | 'vae_decoder_tiny', config?: Record<string, unknown>): void => {
     if (!d) return;
     const input = find(d, 'input', 'latent_sample');
     if (input && expect(d, 'input', input, FLOATS, [4])) channels(d, 'input', input, [4]);
     noOthers(d, ['latent_sample']);
     const out = find(d, 'output', 'sample');
     if (out && expect(d, 'output', out, FLOATS, [4])) channels(d, 'output', out, [3]);
+    if (input && out) ratio(component, d, 'decoder', input, out, config);
   };
-  checkDecoder(meta.vaeDecoder);
-  checkDecoder(meta.tinyDecoder);
+  checkDecoder(meta.vaeDecoder, 'vae_decoder', meta.vaeConfigs?.decoder);
+  checkDecoder(meta.tinyDecoder, 'vae_decoder_tiny', meta.vaeConfigs?.tiny);
 
   const enc = meta.vaeEncoder;
   if (enc) {
@@ -185,6 +196,7 @@ export function validateFolderMeta(meta: FolderMeta): { problems: string[]; deri
     else if (expect(enc, 'output', out, FLOATS, [4])) {
       channels(enc, 'output', out, out.name === 'latent_sample' ? [4] : [8]);
       derived.encoderOutput = out.name;
+      if (input) ratio('vae_encoder', enc, 'encoder', out, input, meta.vaeConfigs?.encoder);
     }
   }
   return { problems, derived };

@@ -3,12 +3,12 @@
  * kept for the user), its declared inputs/outputs read once, runs serialized, and a failed
  * run reported with every input's dtype and dims.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PaletteError } from '../../../shared/errors';
+import { type CacheEntry, type GraphRewriteRecord, cacheEntry, readCacheMeta, removeCacheEntry, savingOptions, writeCacheMeta } from './optimized-cache';
 import { type ProviderName, defaultProviderOrder, providerUnavailableReason } from './providers';
 import { type Feed, type Output, type TensorInfo, describeDims, fromOrtTensor, toOrtTensor } from './tensors';
 
@@ -68,10 +68,87 @@ function tensorInfos(meta: readonly ort.InferenceSession.ValueMetadata[]): Tenso
   return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
 }
 
-function cacheFile(dir: string, modelPath: string, provider: ProviderName, level: string): string {
-  const stat = fs.statSync(modelPath);
-  const key = createHash('sha256').update(`${path.resolve(modelPath)}|${stat.size}|${stat.mtimeMs}|${provider}|${level}|${ort.env.versions.common}`).digest('hex').slice(0, 24);
-  return path.join(dir, `${path.basename(path.dirname(modelPath))}-${key}.onnx`);
+type SessionOptions = ort.InferenceSession.SessionOptions;
+
+/** Adds `session.*` config entries to options (keeping any already there). */
+function withSessionConfig(opts: SessionOptions, entries: Record<string, string>): SessionOptions {
+  const extra = (opts.extra ?? {}) as { session?: Record<string, string> };
+  return { ...opts, extra: { ...extra, session: { ...(extra.session ?? {}), ...entries } } };
+}
+
+/** A graph change applied at load, before onnxruntime sees the model (see batch-timestep.ts). */
+export interface GraphRewrite {
+  /** names the rewrite in cache keys and reports */
+  readonly id: string;
+  apply(model: Uint8Array): { readonly status: GraphRewriteRecord['status']; readonly note: string; readonly bytes?: Uint8Array };
+  /** the same verdict from the file without reading its weights; anything but 'rewritten' skips apply */
+  precheck?(modelPath: string): Promise<{ readonly status: GraphRewriteRecord['status']; readonly note: string }>;
+}
+
+/** Models above this size are prechecked before being read whole for a rewrite. */
+const PRECHECK_ABOVE_BYTES = 32 * 1024 * 1024;
+
+export interface CreateOptions {
+  /** e.g. "unet/model.onnx": how errors and reports name this model */
+  readonly label?: string;
+  readonly rewrite?: GraphRewrite;
+}
+
+/** The model as onnxruntime will get it: its path, or the rewritten bytes. */
+interface Source {
+  readonly bytes?: Uint8Array;
+  readonly rewrite?: GraphRewriteRecord;
+}
+
+async function prepareSource(modelPath: string, rewrite: GraphRewrite | undefined): Promise<Source> {
+  if (!rewrite) return {};
+  let outcome: ReturnType<GraphRewrite['apply']>;
+  try {
+    if (rewrite.precheck && fs.statSync(modelPath).size > PRECHECK_ABOVE_BYTES) {
+      const verdict = await rewrite.precheck(modelPath);
+      if (verdict.status !== 'rewritten') return { rewrite: { id: rewrite.id, status: verdict.status, note: verdict.note } };
+    }
+    outcome = rewrite.apply(fs.readFileSync(modelPath));
+  } catch (e) {
+    return { rewrite: { id: rewrite.id, status: 'unrecognised', note: `the graph could not be read for rewriting (${firstLine(e)})` } };
+  }
+  const record: GraphRewriteRecord = { id: rewrite.id, status: outcome.status, note: outcome.note };
+  return outcome.status === 'rewritten' && outcome.bytes ? { bytes: outcome.bytes, rewrite: record } : { rewrite: record };
+}
+
+function createFrom(modelPath: string, source: Source, opts: SessionOptions): Promise<ort.InferenceSession> {
+  if (!source.bytes) return ort.InferenceSession.create(modelPath, opts);
+  // rewritten bytes keep their relative external-data locations: resolve them in the model's folder
+  return ort.InferenceSession.create(source.bytes, withSessionConfig(opts, { model_external_initializers_file_folder_path: path.dirname(path.resolve(modelPath)) }));
+}
+
+/**
+ * Creates the session while onnxruntime saves the optimized model into the cache entry. When
+ * that fails (saving can fail where loading does not), `reason` says why and the caller loads
+ * uncached.
+ */
+async function createCached(modelPath: string, source: Source, opts: SessionOptions, entry: CacheEntry): Promise<{ session?: ort.InferenceSession; reason?: string }> {
+  let session: ort.InferenceSession;
+  try {
+    removeCacheEntry(entry);
+    fs.mkdirSync(path.dirname(entry.model), { recursive: true });
+    session = await createFrom(modelPath, source, { ...opts, ...savingOptions(entry) });
+  } catch (e) {
+    try {
+      removeCacheEntry(entry);
+    } catch {
+      // an unusable cache folder: the reason below says so
+    }
+    return { reason: `saving the optimized model failed: ${firstLine(e)}` };
+  }
+  try {
+    if (!fs.existsSync(entry.model)) throw new Error('onnxruntime wrote no optimized model');
+    writeCacheMeta(entry, { rewrite: source.rewrite });
+  } catch (e) {
+    removeCacheEntry(entry);
+    return { session, reason: `the optimized model could not be kept: ${firstLine(e)}` };
+  }
+  return { session };
 }
 
 export class ModelSession {
@@ -84,6 +161,10 @@ export class ModelSession {
   readonly outputs: readonly TensorInfo[];
   /** true when the session was created from the optimized-model cache */
   readonly fromCache: boolean;
+  /** with a cache folder: why this model was loaded uncached (e.g. saving it failed) */
+  readonly uncachedReason?: string;
+  /** the outcome of the graph rewrite asked for at load, if one was */
+  readonly rewrite?: GraphRewriteRecord;
   readonly loadMs: number;
   private session: ort.InferenceSession | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -95,6 +176,8 @@ export class ModelSession {
     provider: ProviderName;
     skipped: SkippedProvider[];
     fromCache: boolean;
+    uncachedReason?: string;
+    rewrite?: GraphRewriteRecord;
     loadMs: number;
   }) {
     this.label = init.label;
@@ -103,17 +186,20 @@ export class ModelSession {
     this.provider = init.provider;
     this.skippedProviders = init.skipped;
     this.fromCache = init.fromCache;
+    this.uncachedReason = init.uncachedReason;
+    this.rewrite = init.rewrite;
     this.loadMs = init.loadMs;
     this.inputs = tensorInfos(init.session.inputMetadata);
     this.outputs = tensorInfos(init.session.outputMetadata);
   }
 
   /**
-   * Creates a session on the first provider of `options.providers` that accepts the model.
-   * Throws E_MODEL_NOT_FOUND for a missing file and E_MODEL_INVALID (naming every provider's
-   * error) when none can load it.
+   * Creates a session on the first provider of `options.providers` that accepts the model,
+   * after `create.rewrite` (if given) changed its graph. Throws E_MODEL_NOT_FOUND for a missing
+   * file and E_MODEL_INVALID (naming every provider's error) when none can load it.
    */
-  static async create(modelPath: string, options: RuntimeOptions = {}, label?: string): Promise<ModelSession> {
+  static async create(modelPath: string, options: RuntimeOptions = {}, create: string | CreateOptions = {}): Promise<ModelSession> {
+    const { label, rewrite } = typeof create === 'string' ? { label: create, rewrite: undefined } : create;
     const name = label ?? path.join(path.basename(path.dirname(modelPath)), path.basename(modelPath));
     if (!fs.existsSync(modelPath)) throw new PaletteError('E_MODEL_NOT_FOUND', `${name}: file not found (${modelPath})`);
     const started = performance.now();
@@ -131,6 +217,9 @@ export class ModelSession {
       extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
     };
     const skipped: SkippedProvider[] = [];
+    let source: Source | undefined;
+    const made = (session: ort.InferenceSession, provider: ProviderName, extra: { fromCache: boolean; uncachedReason?: string; rewrite?: GraphRewriteRecord }): ModelSession =>
+      new ModelSession({ label: name, modelPath, session, provider, skipped, ...extra, loadMs: performance.now() - started });
     for (const provider of order) {
       const unavailable = providerUnavailableReason(provider) ?? brokenProviders.get(provider);
       if (unavailable) {
@@ -138,31 +227,33 @@ export class ModelSession {
         continue;
       }
       const opts: ort.InferenceSession.SessionOptions = { ...base, executionProviders: [provider] };
-      const cached = options.optimizedModelCacheDir ? cacheFile(options.optimizedModelCacheDir, modelPath, provider, level) : undefined;
-      if (cached && fs.existsSync(cached)) {
+      const entry = options.optimizedModelCacheDir ? cacheEntry(options.optimizedModelCacheDir, modelPath, [provider, level, rewrite?.id ?? 'as-is']) : undefined;
+      const meta = entry ? readCacheMeta(entry) : undefined;
+      if (entry && meta && !meta.uncachedReason && fs.existsSync(entry.model)) {
         try {
-          // already optimized for this provider and level: don't pay for the optimizer again
-          const session = await ort.InferenceSession.create(cached, { ...opts, graphOptimizationLevel: 'disabled' });
-          return new ModelSession({ label: name, modelPath, session, provider, skipped, fromCache: true, loadMs: performance.now() - started });
+          // already optimized (and rewritten) for this provider and level: don't pay for the optimizer again
+          const session = await ort.InferenceSession.create(entry.model, { ...opts, graphOptimizationLevel: 'disabled' });
+          return made(session, provider, { fromCache: true, rewrite: meta.rewrite });
         } catch {
-          fs.rmSync(cached, { force: true }); // stale or partial: rebuild it below
+          removeCacheEntry(entry); // stale or partial: rebuild it below
         }
       }
       try {
-        let session: ort.InferenceSession;
-        if (cached) {
-          fs.mkdirSync(path.dirname(cached), { recursive: true });
+        source ??= await prepareSource(modelPath, rewrite);
+        if (entry && !meta?.uncachedReason) {
+          const saved = await createCached(modelPath, source, opts, entry);
+          if (saved.session) return made(saved.session, provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
+          const session = await createFrom(modelPath, source, opts);
+          // the model loads, only saving failed: remember why, so later loads don't try again
           try {
-            session = await ort.InferenceSession.create(modelPath, { ...opts, optimizedModelFilePath: cached });
+            writeCacheMeta(entry, { rewrite: source.rewrite, uncachedReason: saved.reason });
           } catch {
-            // Saving can fail where loading does not (e.g. models over protobuf's 2 GB): load uncached.
-            fs.rmSync(cached, { force: true });
-            session = await ort.InferenceSession.create(modelPath, opts);
+            // an unusable cache folder: nothing to remember it in
           }
-        } else {
-          session = await ort.InferenceSession.create(modelPath, opts);
+          return made(session, provider, { fromCache: false, uncachedReason: saved.reason, rewrite: source.rewrite });
         }
-        return new ModelSession({ label: name, modelPath, session, provider, skipped, fromCache: false, loadMs: performance.now() - started });
+        const session = await createFrom(modelPath, source, opts);
+        return made(session, provider, { fromCache: false, uncachedReason: meta?.uncachedReason, rewrite: source.rewrite });
       } catch (e) {
         const reason = firstLine(e);
         if (provider !== 'cpu' && ENVIRONMENT_FAILURE.test(reason)) brokenProviders.set(provider, reason);

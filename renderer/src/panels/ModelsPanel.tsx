@@ -6,10 +6,11 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { parseIpcError } from '../../../shared/ipc/api';
-import type { AppSettings, DownloadProgressWire, InstalledModelWire, ModelsOverview } from '../../../shared/ipc/channels';
+import type { AppSettings, DownloadProgressWire, InstalledModelWire, ModelDownloadRequest, ModelsOverview } from '../../../shared/ipc/channels';
 import { switchModel, type Editor } from '../editor';
 import { useDocument, useEditor, useUi } from '../hooks';
 import { formatBytes } from '../../../shared/format';
+import { CatalogueSection } from './ModelCatalogue';
 
 const BUILTIN_MODEL_ID = 'palette-colors';
 const PROVIDERS: Array<{ value: AppSettings['executionProvider']; label: string }> = [
@@ -148,15 +149,16 @@ function ModelsDialog({ onClose }: { onClose: () => void }) {
       await refreshPicker(editor);
     });
 
-  const startDownload = (e: FormEvent) => {
-    e.preventDefault();
-    void attempt(async () => {
-      const request = { repo: repo.trim(), ...(revision.trim() ? { revision: revision.trim() } : {}), ...(token.trim() ? { token: token.trim() } : {}) };
+  const beginDownload = (request: ModelDownloadRequest) =>
+    attempt(async () => {
       const before = downloadsNow.current;
       const started = await api.models.download(request);
       // events travel apart from the reply: one that came first (a quick 401) is newer than it
       setDownloads((prev) => (prev.get(started.downloadId) !== before.get(started.downloadId) ? prev : new Map(prev).set(started.downloadId, started)));
     });
+  const startDownload = (e: FormEvent) => {
+    e.preventDefault();
+    void beginDownload({ repo: repo.trim(), ...(revision.trim() ? { revision: revision.trim() } : {}), ...(token.trim() ? { token: token.trim() } : {}) });
   };
 
   const setProvider = (executionProvider: AppSettings['executionProvider']) =>
@@ -201,6 +203,8 @@ function ModelsDialog({ onClose }: { onClose: () => void }) {
             Add folder…
           </button>
         </div>
+
+        <CatalogueSection models={models} downloads={downloads} busy={busy} onDownload={(entry) => void beginDownload({ repo: entry.repo!, ...(entry.kind === 'preview-decoder' ? { layout: 'preview-decoder' } : {}) })} />
 
         <form className="models-download" data-testid="download-form" onSubmit={startDownload}>
           <h3>Download from Hugging Face</h3>
@@ -282,7 +286,13 @@ function ModelRow(props: { model: InstalledModelWire; active: boolean; busy: boo
           <span data-testid="model-source">{SOURCE_LABEL[m.source]}</span>
           {m.revision && m.revision !== 'main' ? ` · ${m.revision}` : ''}
           {active ? ' · in use' : ''}
+          {m.kind === 'preview-decoder' ? <span data-testid="model-kind"> · preview decoder for {m.previewFamily === 'sdxl' ? 'SDXL' : 'SD 1.x / 2.x'} live frames</span> : null}
         </div>
+        {m.streamBatch ? (
+          <div className="hint" data-testid="model-stream-batch" data-batchable={m.streamBatch.batchable} title={m.streamBatch.note}>
+            {m.streamBatch.batchable ? 'Stream batch: one UNet call per frame' : `Slower stream: ${m.streamBatch.note}`}
+          </div>
+        ) : null}
         {!m.complete ? (
           <div className="models-problems" data-testid="model-problems">
             Cannot run: {m.problems.join('; ')}
@@ -312,7 +322,7 @@ function ModelRow(props: { model: InstalledModelWire; active: boolean; busy: boo
         )}
       </td>
       <td className="model-actions">
-        <button type="button" data-testid="model-use" disabled={props.busy || active || !m.complete} onClick={props.onUse}>
+        <button type="button" data-testid="model-use" disabled={props.busy || active || !m.complete || m.kind === 'preview-decoder'} onClick={props.onUse}>
           {active ? 'In use' : 'Use'}
         </button>
         {m.source !== 'builtin' ? (
@@ -367,3 +377,4 @@ function DownloadRow({ download: d, attempt }: { download: DownloadProgressWire;
     </div>
   );
 }
+
