@@ -95,7 +95,8 @@ export class FileDocumentService implements DocumentService {
     return doc;
   }
 
-  async open(file?: string): Promise<OpenedDocument | null> {
+  /** `asCopy`: a bundled example opens unsaved and untied to its file, so Save asks where (and never writes into the app) */
+  async open(file?: string, options: { asCopy?: boolean } = {}): Promise<OpenedDocument | null> {
     const chosen = file ?? (await this.deps.dialogs.chooseOpen());
     if (!chosen) return null;
     const notes: string[] = [];
@@ -112,11 +113,11 @@ export class FileDocumentService implements DocumentService {
       const decoded = await readPaletteDetailed(chosen);
       document = decoded.document;
       if (decoded.fromVersion !== 1) notes.push(`Converted from format version ${decoded.fromVersion}; saving writes the current version.`);
-      documentPath = chosen;
-      this.deps.settings.addRecent(chosen);
+      documentPath = options.asCopy ? null : chosen;
+      if (!options.asCopy) this.deps.settings.addRecent(chosen);
     }
-    // an import exists nowhere as a .palette yet: unsaved work from the start
-    const dirty = documentPath === null;
+    // an import exists nowhere as a .palette yet: unsaved work from the start (an untouched example is not)
+    const dirty = documentPath === null && !options.asCopy;
     await this.replaceDocument(documentPath, dirty);
     return { path: chosen, document, mergedImage: null, notes, documentPath, dirty };
   }
@@ -182,6 +183,19 @@ export class FileDocumentService implements DocumentService {
     const target = withExtension(chosen, EXT[kind]);
     if (kind === 'png') await writePngExport(target, frame.pixels, frame.width, frame.height, doc);
     else await writePsdExport(target, doc, frame.pixels);
+    return { path: target };
+  }
+
+  /** a picture the renderer holds (a frame of the history strip) as PNG, with the document's parameters */
+  async exportFrame(wire: PaletteDocumentWire, image: { width: number; height: number; pixels: Uint8ClampedArray }): Promise<{ path: string } | null> {
+    const doc = asDocument(wire);
+    if (image.pixels.length !== image.width * image.height * 4) {
+      throw new PaletteError('E_BAD_IMAGE_SIZE', `the picture has ${image.pixels.length} bytes, which is not ${image.width}×${image.height} RGBA`);
+    }
+    const chosen = await this.deps.dialogs.chooseSave('png', this.suggestedName(EXT.png));
+    if (!chosen) return null;
+    const target = withExtension(chosen, EXT.png);
+    await writePngExport(target, image.pixels, image.width, image.height, doc);
     return { path: target };
   }
 

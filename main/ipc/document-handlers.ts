@@ -7,6 +7,7 @@ import type {
   PaletteDocumentWire,
   RecentEntry,
   RecoverableAutosave,
+  RgbaImage,
   UnsavedDecisionWire,
 } from '../../shared/ipc/channels';
 import type { InvokeHandlers } from './router';
@@ -18,6 +19,7 @@ export interface DocumentService {
   open(path?: string): Promise<OpenedDocument | null>;
   save(document: PaletteDocumentWire, options: { saveAs: boolean }): Promise<{ path: string } | null>;
   exportImage(document: PaletteDocumentWire, kind: 'png' | 'psd'): Promise<{ path: string } | null>;
+  exportFrame(document: PaletteDocumentWire, image: RgbaImage): Promise<{ path: string } | null>;
   recent(): RecentEntry[] | Promise<RecentEntry[]>;
   setDirty(dirty: boolean): void;
 }
@@ -45,6 +47,7 @@ export function documentHandlers(documents: DocumentService): InvokeHandlers {
     'document:saveAs': ({ document }) => documents.save(document, { saveAs: true }),
     'document:exportPng': ({ document }) => documents.exportImage(document, 'png'),
     'document:exportPsd': ({ document }) => documents.exportImage(document, 'psd'),
+    'document:exportFrame': ({ document, image }) => documents.exportFrame(document, image),
     'document:recent': () => documents.recent(),
     'document:setDirty': ({ dirty }) => documents.setDirty(dirty),
   };
