@@ -60,6 +60,8 @@ export function useAsBackground(editor: Editor, frame: HistoryFrame | undefined 
   const rgba = new Uint8Array(frame.rgba.buffer.slice(frame.rgba.byteOffset, frame.rgba.byteOffset + frame.rgba.byteLength));
   const image = frame.width === canvas.width && frame.height === canvas.height ? rgba : coverImage(rgba, frame, canvas);
   editor.doc.update((d) => void (d.background.image = image), { label: 'use as background' });
+  // what comes next is painted over it: back to the live output
+  viewFrame(editor, null);
   pushToast(editor.ui, 'info', 'The output is now the background image: brushes repaint their regions over it. Undo (Ctrl+Z) to go back.');
 }
 
