@@ -5,7 +5,8 @@ export function EngineReadout() {
   const ui = useUi();
   const s = ui.status;
   let state: string;
-  if (!s || s.loading) state = 'loading model…';
+  if (!s) state = 'starting…';
+  else if (s.loading) state = 'loading model…';
   else if (!s.modelId) state = 'no model';
   else if (ui.generating) state = 'generating…';
   else if (!s.live) state = 'paused';
@@ -21,10 +22,14 @@ export function EngineReadout() {
           <span data-testid="fps">{ui.fps} fps</span>
         </>
       ) : null}
-      {' · '}
-      <span data-testid="latency" title="How long the newest frame took">
-        {ui.latencyMs === null ? '–' : `${Math.round(ui.latencyMs)} ms`}
-      </span>
+      {ui.latencyMs === null ? null : (
+        <>
+          {' · '}
+          <span data-testid="latency" title="How long the newest frame took">
+            {Math.round(ui.latencyMs)} ms
+          </span>
+        </>
+      )}
     </span>
   );
 }
