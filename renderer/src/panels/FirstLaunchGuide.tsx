@@ -26,12 +26,12 @@ export function FirstLaunchGuide() {
           <strong>Say what it paints</strong>: type it in the brush's <em>Prompt</em>.
         </li>
         <li>
-          <strong>Paint</strong> on the canvas. The output beside it follows as you paint.
+          <strong>Paint</strong> on the canvas (left): the output (right) follows as you paint.
         </li>
       </ol>
       <p className="guide-model" data-testid="guide-model-note">
-        {builtIn ? 'You are using the built-in model. ' : ''}The built-in model paints <strong>colour words only</strong> (“red”, “blue sky”, “sand”): it
-        knows no objects or styles. For real pictures, add a Stable Diffusion model.
+        The built-in model{builtIn ? ', the one running now,' : ''} paints <strong>colour words only</strong> (“red”, “blue sky”, “sand”), not objects or
+        styles. For real pictures, add a Stable Diffusion model.
       </p>
       <div className="actions">
         <button type="button" data-testid="guide-models" onClick={() => editor.ui.set({ modelsOpen: true })}>
