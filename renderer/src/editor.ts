@@ -27,6 +27,8 @@ export interface Editor {
   frameCanvas: HTMLCanvasElement;
   onStroke: Set<StrokeListener>;
   onFrame: Set<(frame: RendererFrame) => void>;
+  /** a stroke is being painted: its frames take one place in the history, replaced until it lands */
+  strokeInProgress: boolean;
 }
 
 export function createEditor(api: PaletteApi, initial: PaletteDocument = createDocument()): Editor {
@@ -59,9 +61,11 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
   frameCanvas.className = 'output-canvas';
   // stays transparent until the engine's first frame, so "white" always means a real frame
 
-  const editor: Editor = { api, doc, ui, tool, sync, history: new FrameHistory(), frameCanvas, onStroke, onFrame: new Set() };
+  const editor: Editor = { api, doc, ui, tool, sync, history: new FrameHistory(), frameCanvas, onStroke, onFrame: new Set(), strokeInProgress: false };
+  onStroke.add(() => void (editor.strokeInProgress = true));
 
   doc.subscribe((e) => {
+    editor.strokeInProgress = false;
     sync.documentChanged(e.state);
     // keep a valid selection through undo, removal and new documents
     const sel = ui.getState().selectedLayerId;
@@ -83,7 +87,7 @@ export async function startEditor(editor: Editor): Promise<() => void> {
     api.events.on('engine:notice', (n) => showNotice(editor, n)),
     api.events.on('engine:modelProgress', (p) => ui.set({ modelProgress: p.fraction >= 1 ? null : p })),
     api.frames.onFrame((frame) => {
-      editor.history.add(frame);
+      editor.history.add(frame, { transient: editor.strokeInProgress });
       // a history frame being looked at stays on screen; the stream goes on into the strip
       if (ui.getState().viewingFrameId === null) drawFrame(editor.frameCanvas, frame);
       const now = performance.now();

@@ -16,6 +16,8 @@ export interface HistoryFrame {
   height: number;
   rgba: Uint8ClampedArray;
   hash: number;
+  /** delivered mid-stroke: the next frame takes its place, so a stroke leaves one entry, not one per dab */
+  transient: boolean;
 }
 
 export interface FrameLike {
@@ -47,15 +49,20 @@ export class FrameHistory extends Observable<{ frames: HistoryFrame[] }> {
   }
 
   /** Record a delivered frame (its pixels are copied); returns the entry that holds it. */
-  add(frame: FrameLike): HistoryFrame {
+  add(frame: FrameLike, options: { transient?: boolean } = {}): HistoryFrame {
+    const transient = options.transient ?? false;
     const hash = pixelHash(frame.rgba, frame.width, frame.height);
-    const frames = this.getState().frames;
+    let frames = this.getState().frames;
     const newest = frames[frames.length - 1];
-    if (newest && newest.hash === hash && samePixels(newest, frame)) return newest;
+    if (newest && newest.hash === hash && samePixels(newest, frame)) {
+      if (newest.transient && !transient) this.set({ frames: [...frames.slice(0, -1), { ...newest, transient: false }] });
+      return this.newest!;
+    }
+    if (newest?.transient) frames = frames.slice(0, -1);
     const seen = frames.find((f) => f.hash === hash && samePixels(f, frame));
     const entry: HistoryFrame = seen
-      ? { ...seen, index: frame.index }
-      : { id: this.nextId++, index: frame.index, width: frame.width, height: frame.height, rgba: frame.rgba.slice(), hash };
+      ? { ...seen, index: frame.index, transient }
+      : { id: this.nextId++, index: frame.index, width: frame.width, height: frame.height, rgba: frame.rgba.slice(), hash, transient };
     const kept = frames.filter((f) => f !== seen);
     this.set({ frames: [...kept, entry].slice(-this.size) });
     return entry;

@@ -4,6 +4,7 @@
  * the guides; the GPU fallback notice in a user's words.
  */
 import { test as base, expect } from '@playwright/test';
+import type { PaletteApi } from '../../shared/ipc/api';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { installBridge, REPO_ROOT, type Bridge } from './support/bridge';
@@ -43,7 +44,7 @@ test('the first launch opens an example with the guide; dismissed, it stays away
 
   await page.getByTestId('guide-dismiss').click();
   await expect(guide).toHaveCount(0);
-  await expect.poll(() => page.evaluate(async () => (await window.palette!.settings.get()).guideDismissed)).toBe(true);
+  await expect.poll(() => page.evaluate(async () => (await (window as unknown as { palette: PaletteApi }).palette.settings.get()).guideDismissed)).toBe(true);
 
   // the next launch (same settings): a plain new document, no guide
   await page.reload();

@@ -4,6 +4,7 @@
  * and folding panels, one view alone); the dark theme; messages that never cover a control.
  */
 import type { Page } from '@playwright/test';
+import type { PaletteApi } from '../../shared/ipc/api';
 import { test, expect, stroke, expectOutput, dropImage, COLOURS, BAND, INSIDE, OUTSIDE, type Rgb } from './support/fixtures';
 
 const PICTURE: Rgb = [40, 160, 90];
@@ -135,7 +136,7 @@ test('the theme follows the OS until chosen; the choice is kept', async ({ page,
   await page.getByTestId('theme-switch').click(); // dark → light
   await expect(page.getByTestId('theme-switch')).toHaveAttribute('data-theme-choice', 'light');
   await expect.poll(bg).toBe('rgb(255, 255, 255)');
-  await expect.poll(() => page.evaluate(async () => (await window.palette!.settings.get()).theme)).toBe('light');
+  await expect.poll(() => page.evaluate(async () => (await (window as unknown as { palette: PaletteApi }).palette.settings.get()).theme)).toBe('light');
   await page.reload();
   await expect(page.getByTestId('theme-switch')).toHaveAttribute('data-theme-choice', 'light');
   await expect.poll(bg).toBe('rgb(255, 255, 255)');

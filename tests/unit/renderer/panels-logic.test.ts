@@ -57,6 +57,17 @@ describe('frame history', () => {
     expect(new Set(frames.map((f) => f.id)).size).toBe(FRAME_HISTORY_SIZE);
   });
 
+  test('frames of a stroke in progress take one place, replaced until the stroke lands', () => {
+    const h = new FrameHistory();
+    h.add(frame(1, 1));
+    for (let v = 2; v < 8; v++) h.add(frame(v, v), { transient: true });
+    expect(h.getState().frames.map((f) => f.rgba[0])).toEqual([1, 7]);
+    h.add(frame(8, 8));
+    h.add(frame(9, 9));
+    expect(h.getState().frames.map((f) => f.rgba[0])).toEqual([1, 8, 9]);
+    expect(h.getState().frames.every((f) => !f.transient)).toBe(true);
+  });
+
   test('holds its own copy of the pixels', () => {
     const h = new FrameHistory();
     const f = frame(9);
