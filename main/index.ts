@@ -4,7 +4,7 @@
  * plain Node and tested without Electron.
  */
 import * as path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, type OpenDialogOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, dialog, Menu, shell, type OpenDialogOptions, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { FileDocumentService, type FileDialogs } from './app/document-service';
 import { documentsInArgv, OpenRequestQueue } from './app/file-open';
@@ -19,7 +19,8 @@ import { FrameForwarder } from './frames/forwarder';
 import { handleAppChannels } from './ipc/app-handlers';
 import { bindRouter, connectFramePort, webContentsSender } from './ipc/electron-adapter';
 import { ModelService, runtimeFromSettings } from './ipc/model-handlers';
-import { defaultModelDir } from './engine/models/default-model';
+import { defaultModelDir, unpackedPath } from './engine/models/default-model';
+import { AppHelp } from './app/help';
 import { BUILTIN_MODEL_ID, ModelRegistry } from './model-manager';
 import { createEventPublisher, forwardEngineEvents, type PublishEvent } from './ipc/events';
 import { IpcRouter } from './ipc/router';
@@ -37,6 +38,7 @@ interface App {
   models: ModelService;
   forwarder: FrameForwarder;
   documents: FileDocumentService;
+  help: AppHelp;
   publish: PublishEvent;
   openQueue: OpenRequestQueue;
 }
@@ -156,6 +158,20 @@ function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish
   });
 }
 
+function setupHelp(a: Pick<App, 'documents'>): AppHelp {
+  return new AppHelp({
+    examplesDir: path.join(ROOT, 'resources', 'examples'),
+    // the guides open in the user's own viewer, which can't read inside app.asar
+    rootDir: unpackedPath(`${ROOT}${path.sep}`).slice(0, -1),
+    openCopy: (file) => a.documents.open(file, { asCopy: true }),
+    openPath: async (file) => {
+      const failed = await shell.openPath(file);
+      if (failed) throw new Error(`could not open ${file}: ${failed}`);
+    },
+    writeClipboardPng: (png) => clipboard.write([new ClipboardItem({ 'image/png': new Blob([new Uint8Array(png)], { type: 'image/png' }) })]),
+  });
+}
+
 function setupWindow(a: App): BrowserWindow {
   const { width, height } = a.settings.get().window;
   const win = createMainWindow({
@@ -225,6 +241,8 @@ function setupMenu(a: App): void {
           recent: a.settings.recent(),
           command: (command, file) => a.publish('menu:command', file ? { command, path: file } : { command }),
           clearRecent: () => a.settings.clearRecent(),
+          examples: a.help.examples(),
+          openHelp: (topic) => void a.help.openHelp(topic).catch((e: unknown) => a.publish('document:notice', { level: 'error', message: (e as Error).message })),
         }),
       ),
     );
@@ -271,10 +289,12 @@ function main(): void {
       models: null as unknown as ModelService,
       forwarder: new FrameForwarder(engine),
       documents: null as unknown as FileDocumentService,
+      help: null as unknown as AppHelp,
       publish: createEventPublisher(webContentsSender(() => webContents(a))),
       openQueue,
     };
     a.documents = setupDocuments(a);
+    a.help = setupHelp(a);
     a.models = await setupModels(a);
     const recoverable = await docSession.recovery?.start().catch((e: unknown) => {
       console.error('[recovery]', e);

@@ -4,7 +4,7 @@
  * it owns the document, the undo history and the unsaved-changes check.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand, RecentEntry } from '../shared/ipc/channels';
+import type { ExampleEntry, HelpTopic, MenuCommand, RecentEntry } from '../shared/ipc/channels';
 
 export interface MenuOptions {
   platform: NodeJS.Platform;
@@ -12,6 +12,10 @@ export interface MenuOptions {
   recent: readonly RecentEntry[];
   command: (command: MenuCommand, path?: string) => void;
   clearRecent: () => void;
+  /** Help → Examples */
+  examples?: readonly ExampleEntry[];
+  /** Help → the guides, opened by main in the user's viewer */
+  openHelp?: (topic: HelpTopic) => void;
 }
 
 /** accelerators, in one place so the renderer's shortcut help can show the same */
@@ -28,6 +32,9 @@ export const ACCELERATORS: Partial<Record<MenuCommand, string>> = {
   zoomOut: 'CmdOrCtrl+-',
   zoomFit: 'CmdOrCtrl+0',
   toggleLive: 'CmdOrCtrl+L',
+  generateOnce: 'CmdOrCtrl+Enter',
+  useAsBackground: 'Shift+CmdOrCtrl+B',
+  copyOutput: 'Shift+CmdOrCtrl+C',
 };
 
 export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
@@ -88,11 +95,32 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
         item('Fit to Window', 'zoomFit'),
         { type: 'separator' },
         item('Toggle Live', 'toggleLive'),
+        item('Generate Once', 'generateOnce'),
+        { type: 'separator' },
+        item('Use Output as Background', 'useAsBackground'),
+        item('Copy Output', 'copyOutput'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
       ],
     },
     { label: '&Window', role: 'windowMenu' },
+    {
+      label: '&Help',
+      role: 'help',
+      submenu: [
+        item('Getting Started', 'help:guide'),
+        { label: 'Keyboard Shortcuts', accelerator: 'Shift+/', registerAccelerator: false, click: () => o.command('help:shortcuts') },
+        {
+          label: 'Examples',
+          submenu: (o.examples ?? []).length
+            ? (o.examples ?? []).map((e) => ({ label: e.name, click: () => o.command('openExample', e.id) }))
+            : [{ label: 'No Examples Installed', enabled: false }],
+        },
+        { type: 'separator' },
+        { label: 'User Guide', click: () => o.openHelp?.('guide') },
+        { label: 'Models and GPU', click: () => o.openHelp?.('models') },
+      ],
+    },
   );
   return template;
 }

@@ -98,7 +98,8 @@ export class FileDocumentService implements DocumentService {
     return doc;
   }
 
-  async open(file?: string): Promise<OpenedDocument | null> {
+  /** `asCopy`: a bundled example opens unsaved and untied to its file, so Save asks where (and never writes into the app) */
+  async open(file?: string, options: { asCopy?: boolean } = {}): Promise<OpenedDocument | null> {
     const chosen = file ?? (await this.deps.dialogs.chooseOpen());
     if (!chosen) return null;
     const notes: string[] = [];
@@ -119,11 +120,11 @@ export class FileDocumentService implements DocumentService {
       const decoded = await readPaletteDetailed(chosen);
       document = decoded.document;
       if (decoded.fromVersion !== 1) notes.push(`Converted from format version ${decoded.fromVersion}; saving writes the current version.`);
-      documentPath = chosen;
-      this.deps.settings.addRecent(chosen);
+      documentPath = options.asCopy ? null : chosen;
+      if (!options.asCopy) this.deps.settings.addRecent(chosen);
     }
-    // an import exists nowhere as a .palette yet: unsaved work from the start
-    const dirty = documentPath === null;
+    // an import exists nowhere as a .palette yet: unsaved work from the start (an untouched example is not)
+    const dirty = documentPath === null && !options.asCopy;
     await this.replaceDocument(documentPath, dirty);
     this.importedName = importedName;
     return { path: chosen, document, mergedImage: null, notes, documentPath, dirty };
@@ -199,6 +200,19 @@ export class FileDocumentService implements DocumentService {
     if (!chosen) return null;
     const ora = await readOpenRasterMasks(chosen, canvas);
     return { path: chosen, canvas: ora.canvas, layers: ora.layers, notes: ora.notices };
+  }
+
+  /** a picture the renderer holds (a frame of the history strip) as PNG, with the document's parameters */
+  async exportFrame(wire: PaletteDocumentWire, image: { width: number; height: number; pixels: Uint8ClampedArray }): Promise<{ path: string } | null> {
+    const doc = asDocument(wire);
+    if (image.pixels.length !== image.width * image.height * 4) {
+      throw new PaletteError('E_BAD_IMAGE_SIZE', `the picture has ${image.pixels.length} bytes, which is not ${image.width}×${image.height} RGBA`);
+    }
+    const chosen = await this.deps.dialogs.chooseSave('png', this.suggestedName(EXT.png));
+    if (!chosen) return null;
+    const target = withExtension(chosen, EXT.png);
+    await writePngExport(target, image.pixels, image.width, image.height, doc);
+    return { path: target };
   }
 
   /** the recent list with files that no longer exist pruned */

@@ -27,6 +27,7 @@ export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({
   executionProvider: 'auto',
   engineThreads: 0,
   autosaveSeconds: 30,
+  guideDismissed: false,
 });
 
 export function memoryBackend(initial: Record<string, unknown> = {}): KeyValueBackend {

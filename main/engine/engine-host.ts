@@ -12,6 +12,8 @@ import type { EngineNotice, EngineStatus, FrameInfo, ModelDescriptor, ModelProgr
 import { startWorker } from '../app/start-worker';
 import { FrameRing, FrameRingReader, type RingFrame } from '../frames/ring';
 import type { EngineRuntime, FromWorker, PublishedFrame, ToWorker, WorkerInit, WorkerStatus } from './engine-protocol';
+import { PromptTokenCounter } from './prompt-tokens';
+import type { PromptTokenCount } from '../../shared/ipc/channels';
 
 export type { EngineRuntime } from './engine-protocol';
 import type { EngineBackground, EngineLayer, EngineSettings } from './pipeline-api';
@@ -81,6 +83,7 @@ export class EngineHost {
   private readonly frameAvailableEvents = new Emitter<FrameInfo & { seq: number }>();
   private readonly frameEvents = new Emitter<RingFrame>();
   private readonly exited: Promise<number>;
+  private readonly tokenCounter = new PromptTokenCounter();
 
   constructor(options: EngineHostOptions) {
     this.models = options.models;
@@ -208,6 +211,14 @@ export class EngineHost {
   async updateLayerMask(layerId: string, mask: Uint8Array): Promise<void> {
     this.checkCanvasBytes(`mask of layer "${layerId}"`, mask, 1);
     await this.request({ type: 'updateLayerMask', layerId, mask }, [mask]);
+  }
+
+  /** Token counts of prompts in the loaded model's tokenizer (main thread: no inference involved). */
+  async countTokens(texts: readonly string[]): Promise<PromptTokenCount[]> {
+    const modelId = this.lastStatus.modelId;
+    const model = modelId ? this.models.find((m) => m.id === modelId) : undefined;
+    if (!model) throw new PaletteError('E_NO_MODEL', 'no model is loaded: tokens are counted by the model\'s tokenizer');
+    return this.tokenCounter.count(model.dir, texts);
   }
 
   status(): EngineStatus {

@@ -6,6 +6,7 @@
 import { documentHandlers, documentSessionHandlers, settingsHandlers, type DocumentService, type DocumentSessionService } from './document-handlers';
 import { engineHandlers, type EngineControl } from './engine-handlers';
 import { applyingRuntimeSettings, modelHandlers, type ModelService, type SettingsLike } from './model-handlers';
+import { helpHandlers, type HelpService } from './help-handlers';
 import type { IpcRouter } from './router';
 
 export interface AppServices {
@@ -13,6 +14,8 @@ export interface AppServices {
   documents: DocumentService & DocumentSessionService;
   settings: SettingsLike;
   models: ModelService;
+  /** clipboard, examples and help (main/app/help.ts) */
+  help: HelpService;
   /** where optimized models are cached (runtime settings changes keep it) */
   optimizedModelCacheDir?: string;
 }
@@ -23,5 +26,6 @@ export function handleAppChannels(router: IpcRouter, s: AppServices): IpcRouter 
     .handleAll(documentHandlers(s.documents))
     .handleAll(documentSessionHandlers(s.documents))
     .handleAll(settingsHandlers(applyingRuntimeSettings(s.settings, s.engine, s.optimizedModelCacheDir)))
-    .handleAll(modelHandlers(s.models));
+    .handleAll(modelHandlers(s.models))
+    .handleAll(helpHandlers(s.help));
 }

@@ -8,6 +8,7 @@ import type {
   PaletteDocumentWire,
   RecentEntry,
   RecoverableAutosave,
+  RgbaImage,
   UnsavedDecisionWire,
 } from '../../shared/ipc/channels';
 import type { InvokeHandlers } from './router';
@@ -19,6 +20,7 @@ export interface DocumentService {
   open(path?: string): Promise<OpenedDocument | null>;
   save(document: PaletteDocumentWire, options: { saveAs: boolean }): Promise<{ path: string } | null>;
   exportImage(document: PaletteDocumentWire, kind: 'png' | 'psd'): Promise<{ path: string } | null>;
+  exportFrame(document: PaletteDocumentWire, image: RgbaImage): Promise<{ path: string } | null>;
   recent(): RecentEntry[] | Promise<RecentEntry[]>;
   setDirty(dirty: boolean): void;
   /** an .ora's layers as masks for a canvas of this size; no path → ask; null → cancelled */
@@ -48,6 +50,7 @@ export function documentHandlers(documents: DocumentService): InvokeHandlers {
     'document:saveAs': ({ document }) => documents.save(document, { saveAs: true }),
     'document:exportPng': ({ document }) => documents.exportImage(document, 'png'),
     'document:exportPsd': ({ document }) => documents.exportImage(document, 'psd'),
+    'document:exportFrame': ({ document, image }) => documents.exportFrame(document, image),
     'document:recent': () => documents.recent(),
     'document:setDirty': ({ dirty }) => documents.setDirty(dirty),
     'document:readOraMasks': ({ canvas, path }) => documents.readOraMasks(canvas, path),

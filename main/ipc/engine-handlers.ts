@@ -16,6 +16,7 @@ export type EngineControl = Pick<
   | 'setLayers'
   | 'updateLayerMask'
   | 'status'
+  | 'countTokens'
 >;
 
 export function engineHandlers(engine: EngineControl): InvokeHandlers {
@@ -32,5 +33,6 @@ export function engineHandlers(engine: EngineControl): InvokeHandlers {
     'engine:setLayers': ({ layers }) => engine.setLayers(layers),
     'engine:updateLayerMask': ({ id, mask }) => engine.updateLayerMask(id, mask),
     'engine:status': () => engine.status(),
+    'engine:countTokens': ({ texts }) => engine.countTokens(texts),
   };
 }

@@ -15,6 +15,12 @@ import { DocumentTitle } from './panels/DocumentTitle';
 import { RecoveryPrompt } from './panels/RecoveryPrompt';
 import { OraMasksDialog } from './panels/OraMasksDialog';
 import { installDocumentSession } from './document-session';
+import { useUi } from './hooks';
+import { EngineReadout } from './panels/EngineReadout';
+import { ResultsBar } from './panels/ResultsBar';
+import { FrameStrip } from './panels/FrameStrip';
+import { FirstLaunchGuide } from './panels/FirstLaunchGuide';
+import { CanvasDropTarget } from './panels/CanvasDropTarget';
 
 export function App({ editor }: { editor: Editor }) {
   useEffect(() => {
@@ -40,24 +46,43 @@ export function App({ editor }: { editor: Editor }) {
 
   return (
     <EditorContext.Provider value={editor}>
-      <div className="app" data-testid="app">
-        <DocumentTitle />
-        <Toolbar />
-        <main className="workspace">
-          <div className="views">
-            <LayeredCanvas />
-            <OutputView />
-          </div>
-          <aside className="sidebar">
-            <BrushesPanel />
-            <BackgroundPanel />
-            <GlobalPanel />
-          </aside>
-        </main>
-        <RecoveryPrompt />
-        <OraMasksDialog />
-        <Toasts />
-      </div>
+      <Layout />
     </EditorContext.Provider>
+  );
+}
+
+/** Header, toolbar, the two views (or one), the sidebar; messages in their own strip at the foot. */
+function Layout() {
+  const { viewMode } = useUi();
+  return (
+    <div className="app" data-testid="app" data-view={viewMode}>
+      <div className="app-header">
+        <DocumentTitle />
+        <span className="spacer" />
+        <EngineReadout />
+      </div>
+      <Toolbar />
+      <main className="workspace">
+        <CanvasDropTarget>
+          <div className="view-column canvas-column" data-testid="canvas-column">
+            <LayeredCanvas />
+          </div>
+          <div className="view-column output-column" data-testid="output-column">
+            <ResultsBar />
+            <OutputView />
+            <FrameStrip />
+          </div>
+        </CanvasDropTarget>
+        <aside className="sidebar" data-testid="sidebar">
+          <FirstLaunchGuide />
+          <BrushesPanel />
+          <BackgroundPanel />
+          <GlobalPanel />
+        </aside>
+      </main>
+      <Toasts />
+      <RecoveryPrompt />
+      <OraMasksDialog />
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import { documentFile } from './document-file';
 import { pushToast, zoomBy, zoomToFit } from './store/ui-store';
 import { redo, undo } from './shortcuts';
 import { updateMasksFromOra } from './ora-update';
+import { copyOutput, generateOnce, useAsBackground } from './results';
 
 async function guarded(editor: Editor, work: () => Promise<void>): Promise<void> {
   try {
@@ -79,6 +80,14 @@ export function discardAutosave(editor: Editor, id: string): Promise<void> {
   });
 }
 
+/** Help → Examples: a bundled example opens as an unsaved copy (Save asks where to keep it). */
+export function openExample(editor: Editor, id: string): Promise<void> {
+  return guarded(editor, async () => {
+    if (!(await mayReplaceDocument(editor, 'open'))) return;
+    loadOpened(editor, await editor.api.app.openExample({ id }), 'info');
+  });
+}
+
 export function runCommand(editor: Editor, { command, path }: MenuCommandEvent): Promise<void> {
   const { api, doc } = editor;
   const exportAs = (as: 'exportPng' | 'exportPsd') =>
@@ -118,6 +127,22 @@ export function runCommand(editor: Editor, { command, path }: MenuCommandEvent):
       return toggleLive(editor);
     case 'updateMasksFromOra':
       return updateMasksFromOra(editor);
+    case 'generateOnce':
+      return generateOnce(editor);
+    case 'useAsBackground':
+      useAsBackground(editor);
+      return Promise.resolve();
+    case 'copyOutput':
+      return copyOutput(editor);
+    case 'openExample':
+      return path ? openExample(editor, path) : Promise.resolve();
+    case 'help:guide':
+      editor.ui.set({ guideOpen: true });
+      return Promise.resolve();
+    case 'help:shortcuts':
+      // the shortcuts sheet (canvas/shortcuts) opens on this flag
+      editor.ui.set({ shortcutsOpen: true });
+      return Promise.resolve();
     default: {
       const unknown: never = command;
       return Promise.reject(new Error(`unknown menu command ${String(unknown)}`));

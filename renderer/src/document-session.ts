@@ -9,6 +9,8 @@ import { toWire, type Editor } from './editor';
 import { saveDocument } from './commands';
 import { documentFile } from './document-file';
 import { initialUiState, pushToast } from './store/ui-store';
+import { applyTheme } from './panels/ViewSwitches';
+import { openExample } from './commands';
 
 const PREFERENCES_DELAY_MS = 500;
 
@@ -46,7 +48,9 @@ function installPreferences(editor: Editor, stopped: () => boolean): () => void 
   api.settings.get().then(
     (s) => {
       if (stopped()) return;
-      document.documentElement.dataset.theme = s.theme;
+      applyTheme(s.theme);
+      editor.ui.set({ theme: s.theme });
+      if (!s.guideDismissed) void firstLaunch(editor);
       const now = ui.getState();
       // the user may have moved a slider while this loaded: theirs wins
       if (now.brushSize === initial.brushSize && now.eraserSize === initial.eraserSize && now.hardness === initial.hardness) {
@@ -70,6 +74,22 @@ function installPreferences(editor: Editor, stopped: () => boolean): () => void 
     off();
     if (timer) clearTimeout(timer);
   };
+}
+
+/**
+ * A first launch (the guide never dismissed): the guide, and a bundled example to paint on,
+ * unless something else is already open (a file from the OS, a recovered autosave, an edit).
+ */
+async function firstLaunch(editor: Editor): Promise<void> {
+  editor.ui.set({ guideOpen: true });
+  const file = documentFile(editor);
+  const untouched = () => file.getState().path === null && !editor.doc.canUndo;
+  try {
+    const [examples, recoverable] = await Promise.all([editor.api.app.examples(), editor.api.document.recoverable()]);
+    if (examples.length > 0 && recoverable.length === 0 && untouched()) await openExample(editor, examples[0].id);
+  } catch (e) {
+    pushToast(editor.ui, 'warning', `The example could not be opened: ${parseIpcError(e).message}`);
+  }
 }
 
 function pick(s: { brushSize: number; eraserSize: number; hardness: number }): Required<Pick<AppSettingsPatch, 'brushSize' | 'eraserSize' | 'brushHardness'>> {

@@ -4,13 +4,14 @@
  */
 import type { PaletteApi, RendererFrame } from '../../shared/ipc/api';
 import { parseIpcError } from '../../shared/ipc/api';
-import type { EngineStatus, PaletteDocumentWire } from '../../shared/ipc/channels';
+import type { EngineNotice, EngineStatus, PaletteDocumentWire } from '../../shared/ipc/channels';
 import { DocumentStore } from './store/document-store';
 import { createDocument, type PaletteDocument } from './store/document';
 import { Observable, initialUiState, pushToast, type UiStore } from './store/ui-store';
 import { BrushTool } from './tools/brush-tool';
 import type { Rect } from './tools/dab';
 import { EngineSync } from './engine/engine-sync';
+import { FrameHistory } from './frame-history';
 
 export type StrokeListener = (layerId: string, working: Uint8Array, dirty: Rect) => void;
 
@@ -20,10 +21,14 @@ export interface Editor {
   ui: UiStore;
   tool: BrushTool;
   sync: EngineSync;
+  /** the last distinct frames (the stream's timeline) */
+  history: FrameHistory;
   /** the newest engine frame, drawn with putImageData; shown beside and (optionally) under the strokes */
   frameCanvas: HTMLCanvasElement;
   onStroke: Set<StrokeListener>;
   onFrame: Set<(frame: RendererFrame) => void>;
+  /** a stroke is being painted: its frames take one place in the history, replaced until it lands */
+  strokeInProgress: boolean;
 }
 
 export function createEditor(api: PaletteApi, initial: PaletteDocument = createDocument()): Editor {
@@ -64,10 +69,12 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
   frameCanvas.className = 'output-canvas';
   // stays transparent until the engine's first frame, so "white" always means a real frame
 
-  const editor: Editor = { api, doc, ui, tool, sync, frameCanvas, onStroke, onFrame: new Set() };
+  const editor: Editor = { api, doc, ui, tool, sync, history: new FrameHistory(), frameCanvas, onStroke, onFrame: new Set(), strokeInProgress: false };
+  onStroke.add(() => void (editor.strokeInProgress = true));
 
   doc.subscribe((e) => {
     if (e.cause === 'reset') toldTrim = false;
+    editor.strokeInProgress = false;
     sync.documentChanged(e.state);
     // the model is part of the document: opening one, undo and redo bring their model
     if (e.state.modelId !== e.previous.modelId) void followDocumentModel(editor);
@@ -88,10 +95,12 @@ export async function startEditor(editor: Editor): Promise<() => void> {
   let frameTimes: number[] = [];
   const unsubs = [
     api.events.on('engine:status', (status) => setStatus(editor, status)),
-    api.events.on('engine:notice', (n) => pushToast(ui, n.level, n.message)),
+    api.events.on('engine:notice', (n) => showNotice(editor, n)),
     api.events.on('engine:modelProgress', (p) => ui.set({ modelProgress: p.fraction >= 1 ? null : p })),
     api.frames.onFrame((frame) => {
-      drawFrame(editor.frameCanvas, frame);
+      editor.history.add(frame, { transient: editor.strokeInProgress });
+      // a history frame being looked at stays on screen; the stream goes on into the strip
+      if (ui.getState().viewingFrameId === null) drawFrame(editor.frameCanvas, frame);
       const now = performance.now();
       frameTimes = [...frameTimes.filter((t) => now - t < 1000), now];
       ui.set({ fps: frameTimes.length, latencyMs: frame.ms, frameIndex: frame.index });
@@ -112,13 +121,30 @@ export async function startEditor(editor: Editor): Promise<() => void> {
   return () => unsubs.forEach((u) => u());
 }
 
+/**
+ * Engine notices in the user's words. The GPU fallback says what it means for them and how to
+ * enable the GPU; the provider's own reason stays one click away, behind "Details".
+ */
+export function showNotice(editor: Editor, n: EngineNotice): void {
+  if (n.code === 'E_PROVIDER_FALLBACK') {
+    pushToast(
+      editor.ui,
+      n.level,
+      'Running on the processor (CPU): the graphics card (GPU) could not be used, so pictures take longer. Painting works as usual.',
+      { details: n.message, action: { label: 'How to enable the GPU', run: () => void editor.api.app.openHelp({ topic: 'gpu' }).catch(() => undefined) } },
+    );
+    return;
+  }
+  pushToast(editor.ui, n.level, n.message);
+}
+
 function setStatus(editor: Editor, status: EngineStatus): void {
   const prev = editor.ui.getState().status;
   editor.ui.set({ status });
   if (status.error && status.error.message !== prev?.error?.message) pushToast(editor.ui, 'error', status.error.message);
 }
 
-export function drawFrame(canvas: HTMLCanvasElement, frame: RendererFrame): void {
+export function drawFrame(canvas: HTMLCanvasElement, frame: Pick<RendererFrame, 'width' | 'height' | 'rgba'>): void {
   if (canvas.width !== frame.width || canvas.height !== frame.height) {
     canvas.width = frame.width;
     canvas.height = frame.height;

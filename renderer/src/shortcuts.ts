@@ -5,6 +5,7 @@
  */
 import type { Editor } from './editor';
 import { stepSize, zoomBy, zoomToFit } from './store/ui-store';
+import { generateOnce } from './results';
 
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -45,6 +46,11 @@ export function handleKey(editor: Editor, e: KeyboardEvent): boolean {
   }
   if (mod && key === '0') {
     zoomToFit(editor.ui);
+    return true;
+  }
+  // Generate once (with Live off), also inside a prompt field: type, then render
+  if (mod && key === 'enter') {
+    void generateOnce(editor);
     return true;
   }
   if (mod || e.altKey || typingIn(e.target)) return false;

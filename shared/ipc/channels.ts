@@ -37,6 +37,8 @@ export const invokeChannels = {
   /** one layer's mask changed (a stroke); at most one per frame */
   'engine:updateLayerMask': invoke(p.layerMaskUpdate, z.void()),
   'engine:status': invoke(none, p.engineStatus),
+  /** each prompt's token count in the loaded model's tokenizer, and what is dropped past its limit */
+  'engine:countTokens': invoke(z.object({ texts: z.array(z.string().max(4000)).max(130) }), z.array(p.promptTokenCount)),
 
   // ------------------------------------------------------------ document
   /** a fresh document with the app's defaults (last model, default settings) */
@@ -49,6 +51,8 @@ export const invokeChannels = {
   /** the engine's newest frame at canvas resolution, with the generation parameters as text */
   'document:exportPng': invoke(z.object({ document: p.paletteDocument }), p.savedTo),
   'document:exportPsd': invoke(z.object({ document: p.paletteDocument }), p.savedTo),
+  /** a picture the renderer holds (a frame from the history strip) as PNG, with the document's parameters */
+  'document:exportFrame': invoke(z.object({ document: p.paletteDocument, image: p.rgbaImage }), p.savedTo),
   'document:recent': invoke(none, z.array(p.recentEntry)),
   /** main asks before closing a dirty document */
   'document:setDirty': invoke(z.object({ dirty: z.boolean() }), z.void()),
@@ -89,6 +93,14 @@ export const invokeChannels = {
   'models:resume': invoke(z.object({ downloadId: p.downloadId }), z.void()),
   /** stops and deletes what was fetched */
   'models:cancel': invoke(z.object({ downloadId: p.downloadId }), z.void()),
+
+  // ------------------------------------------------------------ app (clipboard, examples, help)
+  /** puts the picture on the system clipboard as an image */
+  'app:copyImage': invoke(p.rgbaImage, z.void()),
+  'app:examples': invoke(none, z.array(p.exampleEntry)),
+  /** opens a bundled example as an unsaved copy (Save asks where) */
+  'app:openExample': invoke(z.object({ id: p.exampleEntry.shape.id }), p.openedDocument),
+  'app:openHelp': invoke(z.object({ topic: p.helpTopic }), z.void()),
 
   // ------------------------------------------------------------ frames (internal, see FRAMES_PORT_EVENT)
   /** asks main to (re)send the frames MessagePort */
@@ -189,3 +201,7 @@ export type CatalogueEntryWire = z.output<typeof p.catalogueEntry>;
 export type DownloadProgressWire = z.output<typeof p.downloadProgress>;
 export type ModelsOverview = z.output<typeof p.modelsOverview>;
 export type ModelDownloadRequest = z.output<typeof p.modelDownloadRequest>;
+export type PromptTokenCount = z.output<typeof p.promptTokenCount>;
+export type RgbaImage = z.output<typeof p.rgbaImage>;
+export type ExampleEntry = z.output<typeof p.exampleEntry>;
+export type HelpTopic = z.output<typeof p.helpTopic>;

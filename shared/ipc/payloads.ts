@@ -242,6 +242,8 @@ export const appSettings = z.object({
   executionProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']),
   /** onnxruntime threads inside one operator; 0 = onnxruntime's default */
   engineThreads: z.number().int().min(0).max(256),
+  /** the first-launch guide was dismissed: later launches open a new document instead of an example */
+  guideDismissed: z.boolean(),
 });
 export const appSettingsPatch = appSettings.omit({ recent: true, window: true }).partial().strict();
 
@@ -260,9 +262,17 @@ export const menuCommand = z.enum([
   'zoomFit',
   'toggleLive',
   'updateMasksFromOra',
+  // keeping results (renderer/src/results.ts)
+  'generateOnce',
+  'useAsBackground',
+  'copyOutput',
+  // Help: `path` carries the example's id for openExample
+  'openExample',
+  'help:guide',
+  'help:shortcuts',
 ]);
 
-/** `path` is set for openRecent only. */
+/** `path` is set for openRecent (the file) and openExample (the example's id). */
 export const menuCommandEvent = z.object({ command: menuCommand, path: z.string().optional() });
 
 // ---------------------------------------------------------------- model manager
@@ -362,3 +372,21 @@ export const catalogueEntry = z.object({
   /** the installed model's id when this repository is installed */
   installedId: z.string().nullable(),
 });
+
+// ---------------------------------------------------------------- keeping results, help
+
+/** How a prompt fares in the model's tokenizer: `dropped` is the text past the limit ('' when it fits). */
+export const promptTokenCount = z.object({
+  tokens: z.number().int().min(0),
+  limit: z.number().int().min(1),
+  dropped: z.string(),
+});
+
+/** A picture the renderer holds (a frame from the history strip): RGBA8, width × height × 4 bytes. */
+export const rgbaImage = z.object({ width: canvasSide, height: canvasSide, pixels: rgbaPixels });
+
+/** A bundled example palette (resources/examples). */
+export const exampleEntry = z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), name: z.string() });
+
+/** What Help → … opens: the user guide, the models/GPU guide. */
+export const helpTopic = z.enum(['guide', 'models', 'gpu']);

@@ -75,7 +75,7 @@ test.describe('Semantic Palette in Electron', () => {
     expect(probe).toEqual({
       require: 'undefined',
       process: 'undefined',
-      palette: ['document', 'engine', 'events', 'frames', 'settings'],
+      palette: ['app', 'document', 'engine', 'events', 'frames', 'models', 'settings'],
       ipcRenderer: false,
       opened: true,
       url: 'app://renderer/index.html',

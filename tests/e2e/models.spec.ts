@@ -149,7 +149,10 @@ test('forcing a provider this machine lacks falls back to CPU with a notice, and
   await page.getByTestId('open-models').click();
   await page.getByTestId('execution-provider').selectOption(MISSING_PROVIDER);
   const notice = page.locator('[data-testid="toast"][data-level="warning"]');
-  await expect(notice).toContainText(new RegExp(`^${MISSING_PROVIDER} is not available here: running .*unet on cpu`));
+  // in the user's words, with the provider's own reason behind "Details"
+  await expect(notice.getByTestId('toast-message')).toContainText('Running on the processor (CPU)');
+  await notice.getByTestId('toast-details-toggle').click();
+  await expect(notice.getByTestId('toast-details')).toContainText(new RegExp(`^${MISSING_PROVIDER} is not available here: running .*unet on cpu`));
   const builtin = row(page, 'palette-colors');
   await expect(builtin.locator(`[data-testid="model-skipped"][data-provider="${MISSING_PROVIDER}"]`)).toContainText(`${MISSING_PROVIDER} skipped: not available in this onnxruntime-node build`);
   await expect(builtin.locator('[data-testid="model-providers"] li[data-component="unet"]')).toHaveAttribute('data-provider', 'cpu');

@@ -5,8 +5,7 @@
 import { useState } from 'react';
 import { useDocument, useEditor } from '../hooks';
 import { Section, TextField } from './fields';
-import { imageFileToRgba } from '../image-file';
-import { pushToast } from '../store/ui-store';
+import { backgroundFromFile, dragHasFiles } from '../background';
 
 export function BackgroundPanel() {
   const editor = useEditor();
@@ -14,26 +13,17 @@ export function BackgroundPanel() {
   const [over, setOver] = useState(false);
   const mode = doc.background.image ? 'inpainting' : 'creation';
 
-  const useFile = async (file: File | undefined) => {
-    if (!file) return;
-    const { width, height } = editor.doc.getState().canvas;
-    try {
-      const image = await imageFileToRgba(file, width, height);
-      editor.doc.update((d) => void (d.background.image = image), { label: 'background image' });
-    } catch (e) {
-      pushToast(editor.ui, 'error', e instanceof Error ? e.message : String(e));
-    }
-  };
+  const useFile = (file: File | undefined) => backgroundFromFile(editor, file);
 
   return (
     <Section title="Background" testId="background-panel">
-      <TextField label="Prompt" testId="background-prompt" multiline value={doc.background.prompt} mark="background prompt" apply={(d, v) => void (d.background.prompt = v)} />
-      <TextField label="Negative prompt" testId="background-negative" multiline value={doc.background.negativePrompt} mark="background negative" apply={(d, v) => void (d.background.negativePrompt = v)} />
+      <TextField label="Prompt" testId="background-prompt" multiline value={doc.background.prompt} mark="background prompt" apply={(d, v) => void (d.background.prompt = v)} tokens />
+      <TextField label="Negative prompt" testId="background-negative" multiline value={doc.background.negativePrompt} mark="background negative" apply={(d, v) => void (d.background.negativePrompt = v)} tokens />
       <div
         className={`drop-zone${over ? ' over' : ''}`}
         data-testid="background-drop"
         onDragOver={(e) => {
-          if (![...e.dataTransfer.types].includes('Files')) return;
+          if (!dragHasFiles(e)) return;
           e.preventDefault();
           setOver(true);
         }}

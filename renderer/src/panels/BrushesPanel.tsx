@@ -5,7 +5,9 @@
  */
 import { useState } from 'react';
 import { useDocument, useEditor, useUi } from '../hooks';
-import { createBrush, type PaletteDocument } from '../store/document';
+import { createBrush, duplicateBrush, type PaletteDocument } from '../store/document';
+import { MaskThumb } from './MaskThumb';
+import { ColorField } from './ColorField';
 import { MAX_LAYERS } from '../../../shared/document/limits';
 import { Section, SliderField, TextField } from './fields';
 import { fillLayer } from '../tools/brush-tool';
@@ -24,6 +26,15 @@ export function BrushesPanel() {
     const brush = createBrush(store.getState());
     store.update((d) => void d.layers.push(brush), { label: 'add brush' });
     select(brush.id);
+  };
+
+  const duplicate = (id: string) => {
+    const state = store.getState();
+    const at = state.layers.findIndex((l) => l.id === id);
+    if (at < 0 || state.layers.length >= MAX_LAYERS) return;
+    const copy = duplicateBrush(state, state.layers[at]);
+    store.update((d) => void d.layers.splice(at + 1, 0, copy), { label: 'duplicate brush' });
+    select(copy.id);
   };
 
   return (
@@ -73,7 +84,7 @@ export function BrushesPanel() {
               >
                 {layer.visible ? '◉' : '○'}
               </button>
-              <span className="swatch" style={{ background: layer.color }} />
+              <MaskThumb mask={layer.mask} width={doc.canvas.width} height={doc.canvas.height} color={layer.color} />
               <span className="brush-name" data-testid="brush-name-label">
                 {layer.name}
               </span>
@@ -83,6 +94,9 @@ export function BrushesPanel() {
               </button>
               <button type="button" className="icon" data-testid="brush-down" title="Move down" disabled={index === 0} onClick={(e) => (e.stopPropagation(), moveLayer(store, layer.id, index - 1))}>
                 ▼
+              </button>
+              <button type="button" className="icon" data-testid="brush-duplicate" title="Duplicate" disabled={doc.layers.length >= MAX_LAYERS} onClick={(e) => (e.stopPropagation(), duplicate(layer.id))}>
+                ❐
               </button>
               <button
                 type="button"
@@ -121,21 +135,10 @@ function BrushEditor() {
     <div className="brush-editor" data-testid="brush-editor" data-layer-id={layer.id}>
       <div className="row">
         <TextField label="Name" testId="brush-name" value={layer.name} mark={key('rename')} apply={(d, v) => void (at(d)!.name = v)} />
-        <label className="field color">
-          <span className="field-label">Colour</span>
-          <input
-            type="color"
-            data-testid="brush-color"
-            value={layer.color}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              editor.doc.update((d) => void (at(d as PaletteDocument)!.color = v), { label: 'colour', coalesce: key('colour') });
-            }}
-          />
-        </label>
+        <ColorField value={layer.color} apply={(v, coalesce) => editor.doc.update((d) => void (at(d as PaletteDocument)!.color = v), { label: 'colour', coalesce: coalesce ? key('colour') : undefined })} />
       </div>
-      <TextField label="Prompt" testId="brush-prompt" multiline value={layer.prompt} mark={key('prompt')} apply={(d, v) => void (at(d)!.prompt = v)} placeholder="what this region shows" />
-      <TextField label="Negative prompt" testId="brush-negative" multiline value={layer.negativePrompt} mark={key('negative')} apply={(d, v) => void (at(d)!.negativePrompt = v)} />
+      <TextField label="Prompt" testId="brush-prompt" multiline value={layer.prompt} mark={key('prompt')} apply={(d, v) => void (at(d)!.prompt = v)} placeholder="what this region shows" tokens />
+      <TextField label="Negative prompt" testId="brush-negative" multiline value={layer.negativePrompt} mark={key('negative')} apply={(d, v) => void (at(d)!.negativePrompt = v)} tokens />
       <SliderField label="Prompt strength" testId="brush-prompt-strength" min={0} max={1} step={0.01} value={layer.promptStrength} mark={key('prompt strength')} apply={(d, v) => void (at(d)!.promptStrength = v)} format={(v) => v.toFixed(2)} />
       <SliderField label="Mask strength" testId="brush-mask-strength" min={0} max={1} step={0.01} value={layer.maskStrength} mark={key('mask strength')} apply={(d, v) => void (at(d)!.maskStrength = v)} format={(v) => v.toFixed(2)} />
       <SliderField label="Mask blur" testId="brush-mask-blur" min={0} max={64} step={1} value={layer.maskBlur} mark={key('mask blur')} apply={(d, v) => void (at(d)!.maskBlur = v)} format={(v) => `${v} px`} />

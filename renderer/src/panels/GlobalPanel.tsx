@@ -4,7 +4,8 @@
  */
 import { useDocument, useEditor, useUi } from '../hooks';
 import { Section, SliderField } from './fields';
-import { resampleMask, tIndexListForSteps, type NoiseMode } from '../store/document';
+import { tIndexListForSteps, type NoiseMode } from '../store/document';
+import { resizeCanvas } from '../background';
 import { switchModel } from '../editor';
 import { ModelsPanel } from './ModelsPanel';
 
@@ -22,19 +23,7 @@ export function GlobalPanel() {
   const sameSteps = !!defaults && defaults.tIndexList.length === doc.settings.tIndexList.length &&
     defaults.tIndexList.every((t, i) => t === doc.settings.tIndexList[i]);
 
-  const setCanvas = (width: number, height: number) => {
-    const from = store.getState().canvas;
-    if (from.width === width && from.height === height) return;
-    store.update(
-      (d) => {
-        d.canvas = { width, height };
-        for (const l of d.layers) l.mask = resampleMask(l.mask, from, { width, height });
-        // a background picture does not survive a size change: re-drop it at the new size
-        d.background.image = null;
-      },
-      { label: 'canvas size' },
-    );
-  };
+  const setCanvas = (width: number, height: number) => resizeCanvas(editor, width, height);
 
   return (
     <Section title="Generation" testId="global-panel">
@@ -47,21 +36,22 @@ export function GlobalPanel() {
             min={0}
             max={4294967295}
             value={doc.seed}
-            disabled={ui.seedLocked}
+            title="Type a seed to repeat a picture (typing locks it)"
             onChange={(e) => {
               const v = Math.max(0, Math.min(0xffffffff, Math.floor(Number(e.currentTarget.value) || 0)));
               store.update((d) => void (d.seed = v), { label: 'seed', coalesce: 'seed' });
+              // a typed seed is one the user wants to keep
+              if (!ui.seedLocked) editor.ui.set({ seedLocked: true });
             }}
           />
         </label>
-        <label className="field check">
+        <label className="field check" title="Locked: Generate keeps this seed. Unlocked: each Generate tries a new one.">
           <input type="checkbox" data-testid="seed-lock" checked={ui.seedLocked} onChange={(e) => editor.ui.set({ seedLocked: e.currentTarget.checked })} />
           Lock
         </label>
         <button
           type="button"
           data-testid="seed-new"
-          disabled={ui.seedLocked}
           onClick={() => {
             const seed = crypto.getRandomValues(new Uint32Array(1))[0];
             store.update((d) => void (d.seed = seed), { label: 'new seed' });

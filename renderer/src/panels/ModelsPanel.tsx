@@ -38,9 +38,10 @@ async function refreshPicker(editor: Editor): Promise<void> {
 /** The "Models…" button; the dialog opens over the workspace. */
 export function ModelsPanel() {
   const editor = useEditor();
-  const [open, setOpen] = useState(false);
+  // in the editor state, so the first-launch guide can open the dialog too
+  const open = useUi().modelsOpen;
   // stable: the dialog's effects must not re-run (and re-read everything) on each status update
-  const close = useCallback(() => setOpen(false), []);
+  const close = useCallback(() => editor.ui.set({ modelsOpen: false }), [editor]);
   // a download that ends while the dialog is closed still reaches the picker
   useEffect(
     () =>
@@ -51,7 +52,7 @@ export function ModelsPanel() {
   );
   return (
     <>
-      <button type="button" data-testid="open-models" onClick={() => setOpen(true)}>
+      <button type="button" data-testid="open-models" onClick={() => editor.ui.set({ modelsOpen: true })}>
         Models…
       </button>
       {open ? <ModelsDialog onClose={close} /> : null}

@@ -1,7 +1,8 @@
-/** Tools, view and engine controls above the canvas, with the engine's FPS and latency. */
+/** Tools and view controls above the canvas; Help at the end. The engine's controls sit above the output (ResultsBar). */
 import { useEditor, useUi } from '../hooks';
 import { MAX_BRUSH, MIN_BRUSH, zoomBy, zoomToFit } from '../store/ui-store';
-import { toggleLive } from '../editor';
+import { HelpMenu } from './HelpMenu';
+import { ThemeSwitch, ViewModeSwitch } from './ViewSwitches';
 import { redo, undo } from '../shortcuts';
 import { useSyncExternalStore } from 'react';
 
@@ -11,7 +12,6 @@ export function Toolbar() {
   // re-render on history changes so undo/redo enable correctly
   useSyncExternalStore(editor.doc.subscribe, editor.doc.getState);
   const size = ui.tool === 'brush' ? ui.brushSize : ui.eraserSize;
-  const live = ui.status?.live ?? false;
   return (
     <header className="toolbar" data-testid="toolbar">
       <div className="group" role="radiogroup" aria-label="Tool">
@@ -42,11 +42,11 @@ export function Toolbar() {
         <input type="range" data-testid="brush-hardness" min={0} max={1} step={0.05} value={ui.hardness} onChange={(e) => editor.ui.set({ hardness: Number(e.currentTarget.value) })} />
       </label>
       <div className="group">
-        <button type="button" data-testid="undo" disabled={!editor.doc.canUndo} title="Undo (Ctrl+Z)" onClick={() => undo(editor)}>
-          Undo
+        <button type="button" data-testid="undo" disabled={!editor.doc.canUndo} title="Undo (Ctrl+Z)" aria-label="Undo" onClick={() => undo(editor)}>
+          ↶
         </button>
-        <button type="button" data-testid="redo" disabled={!editor.doc.canRedo} title="Redo (Shift+Ctrl+Z)" onClick={() => redo(editor)}>
-          Redo
+        <button type="button" data-testid="redo" disabled={!editor.doc.canRedo} title="Redo (Shift+Ctrl+Z)" aria-label="Redo" onClick={() => redo(editor)}>
+          ↷
         </button>
       </div>
       <div className="group">
@@ -63,7 +63,7 @@ export function Toolbar() {
       </div>
       <label className="field inline">
         <input type="checkbox" data-testid="output-under" checked={ui.outputUnder} onChange={(e) => editor.ui.set({ outputUnder: e.currentTarget.checked })} />
-        Output under strokes
+        <span title="Show the output under the strokes on the painting canvas">Overlay</span>
       </label>
       <input
         type="range"
@@ -77,13 +77,9 @@ export function Toolbar() {
         onChange={(e) => editor.ui.set({ outputOpacity: Number(e.currentTarget.value) })}
       />
       <span className="spacer" />
-      <button type="button" data-testid="live-toggle" aria-pressed={live} onClick={() => void toggleLive(editor)}>
-        {live ? 'Live ●' : 'Live ○'}
-      </button>
-      <span className="readout" data-testid="engine-readout">
-        <span data-testid="fps">{ui.fps} fps</span> · <span data-testid="latency">{ui.latencyMs === null ? '–' : `${Math.round(ui.latencyMs)} ms`}</span>
-        {ui.status?.idle ? ' · idle' : ''}
-      </span>
+      <ViewModeSwitch />
+      <ThemeSwitch />
+      <HelpMenu />
     </header>
   );
 }

@@ -3,7 +3,8 @@
  * typing into a field coalesces into one step until another field is edited.
  */
 import { useRef, type ReactNode } from 'react';
-import { useEditor } from '../hooks';
+import { useEditor, useUi } from '../hooks';
+import { TokenCount } from './TokenCount';
 import type { PaletteDocument } from '../store/document';
 
 /** the draft is immer's; PaletteDocument has no readonly fields, so it types the draft exactly */
@@ -54,7 +55,17 @@ export function SliderField(props: {
   );
 }
 
-export function TextField(props: { label: string; testId: string; value: string; mark: string; apply: Recipe<string>; multiline?: boolean; placeholder?: string }) {
+export function TextField(props: {
+  label: string;
+  testId: string;
+  value: string;
+  mark: string;
+  apply: Recipe<string>;
+  multiline?: boolean;
+  placeholder?: string;
+  /** a prompt: show its token count in the model's tokenizer */
+  tokens?: boolean;
+}) {
   const { doc } = useEditor();
   const onChange = (v: string) => doc.update((d) => props.apply(d as PaletteDocument, v), { label: props.mark, coalesce: props.mark });
   return (
@@ -65,15 +76,29 @@ export function TextField(props: { label: string; testId: string; value: string;
       ) : (
         <input type="text" data-testid={props.testId} value={props.value} placeholder={props.placeholder} onChange={(e) => onChange(e.currentTarget.value)} />
       )}
+      {props.tokens ? <TokenCount text={props.value} testId={`${props.testId}-tokens`} /> : null}
     </label>
   );
 }
 
+/** A sidebar section; its heading folds it away (remembered for the session). */
 export function Section(props: { title: string; testId: string; children: ReactNode }) {
+  const editor = useEditor();
+  const collapsed = useUi().collapsed[props.testId] ?? false;
   return (
-    <section className="panel" data-testid={props.testId}>
-      <h2>{props.title}</h2>
-      {props.children}
+    <section className={`panel${collapsed ? ' collapsed' : ''}`} data-testid={props.testId}>
+      <h2>
+        <button
+          type="button"
+          className="section-toggle"
+          data-testid={`${props.testId}-toggle`}
+          aria-expanded={!collapsed}
+          onClick={() => editor.ui.set((s) => ({ collapsed: { ...s.collapsed, [props.testId]: !collapsed } }))}
+        >
+          <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span> {props.title}
+        </button>
+      </h2>
+      {collapsed ? null : props.children}
     </section>
   );
 }

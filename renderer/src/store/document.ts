@@ -9,6 +9,7 @@ import {
   type PaletteDocument,
   type SemanticBrush,
 } from '../../../shared/document';
+import { nextBrushColor } from './brush-colors';
 
 export type { PaletteDocument, SemanticBrush, DocumentBackground, GenerationSettings, NoiseMode, LayerId } from '../../../shared/document';
 
@@ -17,7 +18,17 @@ export function createBrush(doc: Pick<PaletteDocument, 'canvas' | 'layers'>, ini
   const names = new Set(doc.layers.map((l) => l.name));
   let n = doc.layers.length;
   while (names.has(`Brush ${n + 1}`)) n += 1;
-  return createSemanticBrush(doc.canvas, { name: `Brush ${n + 1}`, ...init }, doc.layers.length);
+  const color = nextBrushColor(doc.layers.map((l) => l.color));
+  return createSemanticBrush(doc.canvas, { name: `Brush ${n + 1}`, color, ...init }, doc.layers.length);
+}
+
+/** A copy of `layer` above it: same prompts, settings and mask, a new id, its own colour. */
+export function duplicateBrush(doc: Pick<PaletteDocument, 'canvas' | 'layers'>, layer: SemanticBrush): SemanticBrush {
+  const names = new Set(doc.layers.map((l) => l.name));
+  let name = `${layer.name} copy`;
+  for (let n = 2; names.has(name); n++) name = `${layer.name} copy ${n}`;
+  const fresh = createBrush(doc, { name });
+  return { ...layer, id: fresh.id, name, color: fresh.color, mask: layer.mask.slice() };
 }
 
 /** A new document as the app opens it: one empty brush on a white creation background. */
@@ -52,6 +63,40 @@ export function resampleMask(mask: Uint8Array, from: { width: number; height: nu
     for (let x = 0; x < to.width; x++) {
       const sx = Math.min(from.width - 1, Math.floor(((x + 0.5) * from.width) / to.width));
       out[y * to.width + x] = mask[sy * from.width + sx];
+    }
+  }
+  return out;
+}
+
+/**
+ * An RGBA picture scaled to cover a new canvas size (centre crop, as a dropped image is
+ * placed), bilinear: a background image survives a canvas resize in its place.
+ */
+export function coverImage(rgba: Uint8Array, from: { width: number; height: number }, to: { width: number; height: number }): Uint8Array {
+  const out = new Uint8Array(to.width * to.height * 4);
+  const scale = Math.max(to.width / from.width, to.height / from.height);
+  const offX = (from.width - to.width / scale) / 2;
+  const offY = (from.height - to.height / scale) / 2;
+  for (let y = 0; y < to.height; y++) {
+    const sy = Math.min(from.height - 1, Math.max(0, offY + (y + 0.5) / scale - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(from.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < to.width; x++) {
+      const sx = Math.min(from.width - 1, Math.max(0, offX + (x + 0.5) / scale - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(from.width - 1, x0 + 1);
+      const fx = sx - x0;
+      const a = (y0 * from.width + x0) * 4;
+      const b = (y0 * from.width + x1) * 4;
+      const c = (y1 * from.width + x0) * 4;
+      const d = (y1 * from.width + x1) * 4;
+      const o = (y * to.width + x) * 4;
+      for (let k = 0; k < 4; k++) {
+        const top = rgba[a + k] + (rgba[b + k] - rgba[a + k]) * fx;
+        const bottom = rgba[c + k] + (rgba[d + k] - rgba[c + k]) * fx;
+        out[o + k] = Math.round(top + (bottom - top) * fy);
+      }
     }
   }
   return out;

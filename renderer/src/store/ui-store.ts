@@ -11,7 +11,15 @@ export interface Toast {
   id: number;
   level: 'info' | 'warning' | 'error';
   message: string;
+  /** the technical reason, shown behind "Details" */
+  details?: string;
+  /** one button beside the message (e.g. "How to enable the GPU") */
+  action?: { label: string; run: () => void };
 }
+
+/** which views the workspace shows: both side by side, or one of them alone */
+export type ViewMode = 'both' | 'canvas' | 'output';
+export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface UiState {
   tool: ToolName;
@@ -35,7 +43,24 @@ export interface UiState {
   /** wall time of the newest frame in the engine */
   latencyMs: number | null;
   frameIndex: number;
+  /** a Generate (one-shot render) is in flight */
+  generating: boolean;
+  /** the history frame the output view shows instead of the live stream (null: live) */
+  viewingFrameId: number | null;
+  viewMode: ViewMode;
+  theme: ThemeChoice;
+  /** sidebar sections folded away, by test id */
+  collapsed: Record<string, boolean>;
+  /** brush colours picked lately, newest first */
+  recentColors: string[];
+  modelsOpen: boolean;
+  /** the first-launch guide is showing */
+  guideOpen: boolean;
+  /** Help → Keyboard Shortcuts ('help:shortcuts'): the shortcuts sheet reads this */
+  shortcutsOpen: boolean;
 }
+
+export const MAX_RECENT_COLORS = 10;
 
 export const MIN_BRUSH = 1;
 export const MAX_BRUSH = 512;
@@ -59,6 +84,15 @@ export function initialUiState(): UiState {
     fps: 0,
     latencyMs: null,
     frameIndex: -1,
+    generating: false,
+    viewingFrameId: null,
+    viewMode: 'both',
+    theme: 'system',
+    collapsed: {},
+    recentColors: [],
+    modelsOpen: false,
+    guideOpen: false,
+    shortcutsOpen: false,
   };
 }
 
@@ -89,11 +123,15 @@ export function stepSize(size: number, direction: 1 | -1): number {
 }
 
 let toastId = 0;
-export function pushToast(ui: UiStore, level: Toast['level'], message: string): void {
+export function pushToast(ui: UiStore, level: Toast['level'], message: string, extra: Pick<Toast, 'details' | 'action'> = {}): void {
   toastId += 1;
-  const toast = { id: toastId, level, message };
-  // the same message twice in a row (an error on every frame) shows once
-  ui.set((s) => (s.toasts.some((t) => t.message === message) ? {} : { toasts: [...s.toasts.slice(-4), toast] }));
+  const toast: Toast = { id: toastId, level, message, ...extra };
+  // the same message twice (an error on every frame) shows once; the same words with new details replace the old
+  ui.set((s) =>
+    s.toasts.some((t) => t.message === message && t.details === extra.details)
+      ? {}
+      : { toasts: [...s.toasts.filter((t) => t.message !== message).slice(-4), toast] },
+  );
 }
 
 export function dismissToast(ui: UiStore, id: number): void {
@@ -109,4 +147,10 @@ export function zoomBy(ui: UiStore, factor: number): void {
 
 export function zoomToFit(ui: UiStore): void {
   ui.set((s) => ({ fitRequest: s.fitRequest + 1 }));
+}
+
+/** A colour the user picked goes to the front of the recent list (once). */
+export function rememberColor(ui: UiStore, color: string): void {
+  const c = color.toLowerCase();
+  ui.set((s) => ({ recentColors: [c, ...s.recentColors.filter((x) => x !== c)].slice(0, MAX_RECENT_COLORS) }));
 }

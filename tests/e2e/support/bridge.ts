@@ -28,6 +28,8 @@ import { AutosaveFolder, Autosaver } from '../../../main/app/autosave';
 import { Recovery } from '../../../main/app/autosave-recovery';
 import { DirtyTracker, type UnsavedChoice, type UnsavedQuestion } from '../../../main/app/dirty';
 import type { EventChannel, EventPayload, FrameMessage } from '../../../shared/ipc/channels';
+import { AppHelp } from '../../../main/app/help';
+import { decodePng } from '../../../main/documents';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const MODEL_DIR = path.join(REPO_ROOT, 'models', 'palette-colors');
@@ -58,12 +60,18 @@ export interface Bridge {
   models: ModelService;
   /** what the stand-in "Add a model folder" dialog answers, in order; empty → cancelled */
   folderAnswers: string[];
+  /** what app:copyImage put on the stand-in clipboard, decoded from its PNG */
+  clipboard: Array<{ width: number; height: number; data: Uint8Array }>;
+  /** guides Help asked main to open (the app opens them in the user's viewer) */
+  openedGuides: string[];
   close(): Promise<void>;
 }
 
 export interface BridgeOptions {
   /** runs before main's recovery check, e.g. to leave an autosave behind as a crashed session would */
   beforeStart?: (autosaveDir: string) => Promise<void>;
+  /** app settings as stored before the launch; by default the first-launch guide counts as dismissed */
+  settings?: Record<string, unknown>;
 }
 
 export async function installBridge(page: Page, origin: string, options: BridgeOptions = {}): Promise<Bridge> {
@@ -78,7 +86,8 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
   const answers: Bridge['answers'] = { save: [], open: [], unsaved: [] };
   const asked: UnsavedQuestion[] = [];
   const inTemp = (name: string | undefined) => (name ? path.resolve(tempDir, name) : null);
-  const settings = new SettingsStore(memoryBackend());
+  // most scenarios start from a blank document: the first-launch example is for the tests that ask for it
+  const settings = new SettingsStore(memoryBackend({ guideDismissed: true, ...options.settings }));
   const autosaveFolder = new AutosaveFolder(path.join(tempDir, 'autosave'));
   // a long interval: the tests that need an autosave ask for one (document:autosaveRequest)
   const autosave = new Autosaver({ folder: autosaveFolder, intervalMs: () => 3_600_000, requestSnapshot: () => publish('document:autosaveRequest', {}) });
@@ -116,8 +125,17 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
       fallbackModelId: 'palette-colors',
     }),
     folderAnswers: [],
+    clipboard: [],
+    openedGuides: [],
     close: async () => undefined,
   };
+  const help = new AppHelp({
+    examplesDir: path.join(REPO_ROOT, 'resources', 'examples'),
+    rootDir: REPO_ROOT,
+    openCopy: (file) => documents.open(file, { asCopy: true }),
+    openPath: async (file) => void bridge.openedGuides.push(path.relative(REPO_ROOT, file)),
+    writeClipboardPng: (png) => void bridge.clipboard.push(decodePng(png, 'clipboard')),
+  });
   // as in the app: the engine offers what the model manager lists as complete
   await bridge.models.refreshEngine();
 
@@ -137,7 +155,7 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     close: () => void (frameAck = null),
   };
 
-  handleAppChannels(router, { engine: host, documents, settings, models: bridge.models }).handle('frames:connect', async () => {
+  handleAppChannels(router, { engine: host, documents, settings, models: bridge.models, help }).handle('frames:connect', async () => {
     await page.evaluate(() => (window as unknown as { __paletteBridge: { connectFrames(): void } }).__paletteBridge.connectFrames());
     forwarder.attach(pagePort);
   });

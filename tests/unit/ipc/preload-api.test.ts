@@ -59,7 +59,7 @@ describe('window.palette built by createPaletteApi', () => {
       if (domain === 'frames') expect(api.frames[method]).toBeUndefined();
       else expect(typeof api[domain][method]).toBe('function');
     }
-    expect(Object.keys(api).sort()).toEqual(['document', 'engine', 'events', 'frames', 'models', 'settings']);
+    expect(Object.keys(api).sort()).toEqual(['app', 'document', 'engine', 'events', 'frames', 'models', 'settings']);
   });
 
   test('a call invokes its channel with exactly one payload and resolves with the value', async () => {

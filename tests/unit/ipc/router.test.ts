@@ -174,7 +174,7 @@ describe('IpcRouter', () => {
       ['setCanvas', 1024, 512],
       ['setSettings', { noise: 'fresh', tIndexList: [0, 16, 32, 45] }],
     ]);
-    expect(router.channels).toHaveLength(12);
+    expect(router.channels).toHaveLength(13);
   });
 
   test('issue paths read like code', () => {
