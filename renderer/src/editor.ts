@@ -181,15 +181,27 @@ const modelFollowers = new WeakMap<Editor, Promise<void>>();
  * document change, and the engine keeps the one it has.
  */
 export function followDocumentModel(editor: Editor): Promise<void> {
-  const run = (modelFollowers.get(editor) ?? Promise.resolve()).then(() => loadDocumentModel(editor));
+  return oneModelLoadAtATime(editor, () => loadDocumentModel(editor));
+}
+
+/** model loads from the renderer run one after another (the picker's and the document's) */
+function oneModelLoadAtATime(editor: Editor, task: () => Promise<void>): Promise<void> {
+  const run = (modelFollowers.get(editor) ?? Promise.resolve()).then(task);
   modelFollowers.set(editor, run.catch(() => undefined));
   return run;
 }
 
 async function loadDocumentModel(editor: Editor): Promise<void> {
   const wanted = editor.doc.getState().modelId;
-  const { status, models } = editor.ui.getState();
-  if (!status || status.loading || status.modelId === wanted) return;
+  const { models } = editor.ui.getState();
+  // the engine's own word, not a status event that may still be on its way
+  let status = await editor.api.engine.status();
+  // a load main started (a removed model's fallback): wait for it, then decide
+  while (status.loading) {
+    await new Promise((r) => setTimeout(r, 100));
+    status = await editor.api.engine.status();
+  }
+  if (status.modelId === wanted || editor.doc.getState().modelId !== wanted) return;
   if (!models.some((m) => m.id === wanted)) {
     const current = status.modelId ? `"${status.modelId}"` : 'no model';
     pushToast(editor.ui, 'warning', `This document was painted with the model "${wanted}", which is not installed: showing it with ${current}. Install it, or pick another model.`);
@@ -206,7 +218,11 @@ async function loadDocumentModel(editor: Editor): Promise<void> {
   }
 }
 
-export async function switchModel(editor: Editor, modelId: string): Promise<void> {
+export function switchModel(editor: Editor, modelId: string): Promise<void> {
+  return oneModelLoadAtATime(editor, () => loadPickedModel(editor, modelId));
+}
+
+async function loadPickedModel(editor: Editor, modelId: string): Promise<void> {
   try {
     editor.ui.set({ modelProgress: { modelId, fraction: 0, phase: 'loading' } });
     const status = await editor.api.engine.setModel({ modelId });
