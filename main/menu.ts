@@ -5,6 +5,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, RecentEntry } from '../shared/ipc/channels';
+import { ACCELERATORS } from '../shared/menu-accelerators';
 
 export interface MenuOptions {
   platform: NodeJS.Platform;
@@ -14,21 +15,8 @@ export interface MenuOptions {
   clearRecent: () => void;
 }
 
-/** accelerators, in one place so the renderer's shortcut help can show the same */
-export const ACCELERATORS: Partial<Record<MenuCommand, string>> = {
-  new: 'CmdOrCtrl+N',
-  open: 'CmdOrCtrl+O',
-  save: 'CmdOrCtrl+S',
-  saveAs: 'Shift+CmdOrCtrl+S',
-  exportPng: 'CmdOrCtrl+E',
-  exportPsd: 'Shift+CmdOrCtrl+E',
-  undo: 'CmdOrCtrl+Z',
-  redo: 'Shift+CmdOrCtrl+Z',
-  zoomIn: 'CmdOrCtrl+=',
-  zoomOut: 'CmdOrCtrl+-',
-  zoomFit: 'CmdOrCtrl+0',
-  toggleLive: 'CmdOrCtrl+L',
-};
+/** accelerators, in one place so the renderer's shortcuts sheet shows the same */
+export { ACCELERATORS };
 
 export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
   const isMac = o.platform === 'darwin';
@@ -91,6 +79,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
       ],
     },
     { label: '&Window', role: 'windowMenu' },
+    { label: '&Help', submenu: [item('Keyboard Shortcuts', 'shortcuts')] },
   );
   return template;
 }

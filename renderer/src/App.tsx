@@ -14,6 +14,7 @@ import { Toasts } from './panels/Toasts';
 import { DocumentTitle } from './panels/DocumentTitle';
 import { RecoveryPrompt } from './panels/RecoveryPrompt';
 import { installDocumentSession } from './document-session';
+import { ShortcutsSheet } from './ShortcutsSheet';
 
 export function App({ editor }: { editor: Editor }) {
   useEffect(() => {
@@ -54,6 +55,7 @@ export function App({ editor }: { editor: Editor }) {
           </aside>
         </main>
         <RecoveryPrompt />
+        <ShortcutsSheet />
         <Toasts />
       </div>
     </EditorContext.Provider>

@@ -115,6 +115,9 @@ export function runCommand(editor: Editor, { command, path }: MenuCommandEvent):
       return Promise.resolve();
     case 'toggleLive':
       return toggleLive(editor);
+    case 'shortcuts':
+      editor.ui.set({ shortcutsOpen: true });
+      return Promise.resolve();
     default: {
       const unknown: never = command;
       return Promise.reject(new Error(`unknown menu command ${String(unknown)}`));

@@ -10,19 +10,24 @@ import { createDocument, type PaletteDocument } from './store/document';
 import { Observable, initialUiState, pushToast, type UiStore } from './store/ui-store';
 import { BrushTool } from './tools/brush-tool';
 import type { Rect } from './tools/dab';
+import { ShapeTool, type ShapeKind } from './tools/region-tools';
 import { EngineSync } from './engine/engine-sync';
 
 export type StrokeListener = (layerId: string, working: Uint8Array, dirty: Rect) => void;
+export type OutlineListener = (kind: ShapeKind, outline: Array<{ x: number; y: number }> | null) => void;
 
 export interface Editor {
   api: PaletteApi;
   doc: DocumentStore<PaletteDocument>;
   ui: UiStore;
   tool: BrushTool;
+  /** lasso and rectangle gestures */
+  shapes: ShapeTool;
   sync: EngineSync;
   /** the newest engine frame, drawn with putImageData; shown beside and (optionally) under the strokes */
   frameCanvas: HTMLCanvasElement;
   onStroke: Set<StrokeListener>;
+  onOutline: Set<OutlineListener>;
   onFrame: Set<(frame: RendererFrame) => void>;
 }
 
@@ -39,15 +44,22 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
     store: doc,
     settings: () => {
       const s = ui.getState();
-      return s.tool === 'brush'
-        ? { mode: 'paint', size: s.brushSize, hardness: s.hardness }
-        : { mode: 'erase', size: s.eraserSize, hardness: s.hardness };
+      const pressure = { pressureSize: s.pressureSize, pressureFlow: s.pressureFlow };
+      return s.tool === 'eraser'
+        ? { mode: 'erase', size: s.eraserSize, hardness: s.hardness, ...pressure }
+        : { mode: 'paint', size: s.brushSize, hardness: s.hardness, ...pressure };
     },
     targetLayerId: () => ui.getState().selectedLayerId,
     onStroke: (id, working, dirty) => {
       sync.strokeChanged(id, working);
       for (const l of onStroke) l(id, working, dirty);
     },
+  });
+  const onOutline = new Set<OutlineListener>();
+  const shapes = new ShapeTool({
+    store: doc,
+    mode: () => ui.getState().regionMode,
+    onOutline: (kind, outline) => onOutline.forEach((l) => l(kind, outline)),
   });
   const frameCanvas = document.createElement('canvas');
   frameCanvas.width = initial.canvas.width;
@@ -56,7 +68,7 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
   frameCanvas.className = 'output-canvas';
   // stays transparent until the engine's first frame, so "white" always means a real frame
 
-  const editor: Editor = { api, doc, ui, tool, sync, frameCanvas, onStroke, onFrame: new Set() };
+  const editor: Editor = { api, doc, ui, tool, shapes, sync, frameCanvas, onStroke, onOutline, onFrame: new Set() };
 
   doc.subscribe((e) => {
     sync.documentChanged(e.state);

@@ -225,6 +225,7 @@ export const menuCommand = z.enum([
   'zoomOut',
   'zoomFit',
   'toggleLive',
+  'shortcuts',
 ]);
 
 /** `path` is set for openRecent only. */

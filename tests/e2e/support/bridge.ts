@@ -40,6 +40,8 @@ export interface Bridge {
   router: IpcRouter;
   /** channels the page called, in order (for "only changed layers are sent" checks) */
   calls: string[];
+  /** the newest mask the engine was sent for each layer id (engine:setLayers / engine:updateLayerMask) */
+  masks: Map<string, Uint8Array>;
   /** main's document side, as in the app: real files, stand-in dialogs */
   documents: FileDocumentService;
   /** a fresh folder per test: save dialogs answer with files in it */
@@ -62,6 +64,21 @@ export interface Bridge {
 export interface BridgeOptions {
   /** runs before main's recovery check, e.g. to leave an autosave behind as a crashed session would */
   beforeStart?: (autosaveDir: string) => Promise<void>;
+}
+
+function recordMasks(masks: Map<string, Uint8Array>, channel: string, payload: unknown): void {
+  const copy = (m: unknown) => (m instanceof Uint8Array ? m.slice() : null);
+  if (channel === 'engine:updateLayerMask') {
+    const p = payload as { id: string; mask: unknown };
+    const m = copy(p.mask);
+    if (m) masks.set(p.id, m);
+  } else if (channel === 'engine:setLayers') {
+    masks.clear();
+    for (const l of (payload as { layers: Array<{ id: string; mask: unknown }> }).layers) {
+      const m = copy(l.mask);
+      if (m) masks.set(l.id, m);
+    }
+  }
 }
 
 export async function installBridge(page: Page, origin: string, options: BridgeOptions = {}): Promise<Bridge> {
@@ -99,6 +116,7 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     host,
     router,
     calls: [],
+    masks: new Map(),
     documents,
     tempDir,
     answers,
@@ -153,7 +171,10 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
 
   await page.exposeBinding('__paletteIpcInvoke', async (source, channel: string, payload: unknown) => {
     bridge.calls.push(channel);
-    const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decodeWire(payload));
+    const decoded = decodeWire(payload);
+    // copied before dispatch: the engine may take (transfer) the arrays
+    recordMasks(bridge.masks, channel, decoded);
+    const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decoded);
     return encodeWire(result);
   });
   await page.exposeBinding('__paletteFrameAck', async () => ack());
