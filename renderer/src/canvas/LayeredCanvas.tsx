@@ -13,6 +13,7 @@ import type { PaletteDocument } from '../store/document';
 import { attachNavigation, fitToView, observeViewport } from './navigation';
 import { attachCanvasInput } from './canvas-input';
 import './canvas.css';
+import { setLayerVisible } from '../store/layer-ops';
 
 /** strokes stay see-through, so the output under them and overlapping brushes can be read */
 const LAYER_OPACITY = 0.65;
@@ -42,6 +43,7 @@ export function LayeredCanvas() {
   const viewportRef = useRef<HTMLDivElement>(null);
   const sceneRef = useRef<Scene | null>(null);
   const { width, height } = doc.canvas;
+  const selected = doc.layers.find((l) => l.id === ui.selectedLayerId);
 
   // the view follows the viewport's size; a document opens fitted to it
   useEffect(() => {
@@ -186,6 +188,14 @@ export function LayeredCanvas() {
   return (
     <div className={`viewport paint${ui.spaceHeld ? ' space-pan' : ''}`} ref={viewportRef} data-testid="canvas-viewport">
       <div className="paint-host" ref={hostRef} data-testid="paint-view" data-zoom={ui.zoom} data-pan-x={ui.panX} data-pan-y={ui.panY} />
+      {selected && !selected.visible ? (
+        <div className="canvas-hint" data-testid="hidden-brush-hint" role="status">
+          “{selected.name}” is hidden: painting on it is off.
+          <button type="button" data-testid="hidden-brush-show" onClick={() => setLayerVisible(editor.doc, selected.id, true)}>
+            Show it
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }
