@@ -136,6 +136,8 @@ export function installShortcuts(editor: Editor): () => void {
       return;
     }
     if (handleKey(editor, e)) e.preventDefault();
+    // Escape leaves a text field, so the next key is a shortcut again
+    else if (e.key === 'Escape' && typingIn(e.target) && e.target instanceof HTMLElement) e.target.blur();
   };
   const onKeyUp = (e: KeyboardEvent) => {
     if (e.key === ' ' && editor.ui.getState().spaceHeld) editor.ui.set({ spaceHeld: false });

@@ -6,7 +6,7 @@ import type { ToolName } from '../store/ui-store';
 const TOOLS: Array<{ tool: ToolName; name: string }> = [
   { tool: 'brush', name: 'Brush' },
   { tool: 'eraser', name: 'Eraser' },
-  { tool: 'bucket', name: 'Fill' },
+  { tool: 'bucket', name: 'Bucket' },
   { tool: 'lasso', name: 'Lasso' },
   { tool: 'rectangle', name: 'Rect' },
 ];

@@ -29,13 +29,20 @@ export function applyToLayer(store: Store, layerId: string, coverage: Uint8Array
 }
 
 /**
+ * A pixel belongs to a brush for the bucket where that brush paints at least half strength:
+ * a soft edge's faint halo then fills too, so no light seam is left between a fill and the
+ * stroke it meets.
+ */
+export const BUCKET_THRESHOLD = 128;
+
+/**
  * Fill the connected area under (x, y) that belongs to the same top-most visible brush (or
  * to none) with the brush `layerId`.
  */
 export function bucketFill(store: Store, layerId: string, x: number, y: number): boolean {
   const doc = store.getState();
   const { width, height } = doc.canvas;
-  const area = floodArea(regionMap(doc), width, height, x, y);
+  const area = floodArea(regionMap(doc, BUCKET_THRESHOLD), width, height, x, y);
   return area ? applyToLayer(store, layerId, area, 'fill', 'bucket fill') : false;
 }
 

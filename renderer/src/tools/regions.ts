@@ -8,15 +8,18 @@ import type { PaletteDocument } from '../store/document';
 /** no visible brush covers the pixel */
 export const NO_REGION = -1;
 
-/** Per pixel, the index in `doc.layers` of the top-most visible brush with mask > 0, or NO_REGION. */
-export function regionMap(doc: Pick<PaletteDocument, 'canvas' | 'layers'>): Int16Array {
+/**
+ * Per pixel, the index in `doc.layers` of the top-most visible brush whose mask is at least
+ * `threshold` there (default: any paint), or NO_REGION.
+ */
+export function regionMap(doc: Pick<PaletteDocument, 'canvas' | 'layers'>, threshold = 1): Int16Array {
   const n = doc.canvas.width * doc.canvas.height;
   const owner = new Int16Array(n).fill(NO_REGION);
   // bottom → top: a later (higher) brush overwrites
   doc.layers.forEach((layer, index) => {
     if (!layer.visible || layer.mask.length !== n) return;
     const m = layer.mask;
-    for (let i = 0; i < n; i++) if (m[i] > 0) owner[i] = index;
+    for (let i = 0; i < n; i++) if (m[i] >= threshold) owner[i] = index;
   });
   return owner;
 }
