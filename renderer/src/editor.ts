@@ -54,6 +54,10 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
       sync.strokeChanged(id, working);
       for (const l of onStroke) l(id, working, dirty);
     },
+    onCancel: (id, mask, dirty) => {
+      sync.strokeCancelled(id);
+      for (const l of onStroke) l(id, mask, dirty);
+    },
   });
   const onOutline = new Set<OutlineListener>();
   const shapes = new ShapeTool({

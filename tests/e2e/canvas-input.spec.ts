@@ -229,3 +229,33 @@ test.describe('canvas input', () => {
     await page.screenshot({ path: '/work/notes/shots/canvas-outline-on-dark.png', clip: { x: 0, y: 80, width: 700, height: 700 } });
   });
 });
+
+test('every coalesced sample of a fast move is painted: the stroke follows the curve, not the chord', async ({ page, bridge }) => {
+  await page.getByTestId('brush-prompt').fill('red');
+  await page.getByTestId('brush-size').fill('24');
+  await page.getByTestId('brush-prompt').blur();
+  const v = await paintView(page);
+  // one pointermove carrying a half circle (centre 256,256, radius 150) as its coalesced samples
+  await page.getByTestId('canvas-viewport').evaluate(
+    (el, view) => {
+      const at = (x: number, y: number) => ({ clientX: view.box.x + view.panX + x * view.zoom, clientY: view.box.y + view.panY + y * view.zoom });
+      const base = { pointerId: 1, pointerType: 'mouse', isPrimary: true, bubbles: true, cancelable: true };
+      el.dispatchEvent(new PointerEvent('pointerdown', { ...base, ...at(106, 256), button: 0, buttons: 1 }));
+      const samples = Array.from({ length: 60 }, (_, i) => {
+        const a = Math.PI - (Math.PI * (i + 1)) / 60;
+        return new PointerEvent('pointermove', { ...base, ...at(256 + 150 * Math.cos(a), 256 - 150 * Math.sin(a)), buttons: 1 });
+      });
+      el.dispatchEvent(new PointerEvent('pointermove', { ...base, ...at(406, 256), buttons: 1, coalescedEvents: samples } as PointerEventInit));
+      el.dispatchEvent(new PointerEvent('pointerup', { ...base, ...at(406, 256), button: 0, buttons: 0 }));
+    },
+    v,
+  );
+  const id = await selectedId(page);
+  await expect.poll(() => (id ? bridge.masks.get(id)?.[106 * 512 + 256] : -1)).toBe(255);
+  const mask = bridge.masks.get(id ?? '') as Uint8Array;
+  // the top of the arc is painted, the straight chord between the ends is not
+  expect(mask[(256 - 150) * 512 + 256]).toBe(255);
+  expect(mask[256 * 512 + 256]).toBe(0);
+  await expectOutput(page, 256, 106, COLOURS.red, 12);
+  await expectOutput(page, 256, 256, COLOURS.white);
+});

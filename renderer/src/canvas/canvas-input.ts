@@ -21,6 +21,15 @@ export function samplePressure(e: Pick<PointerEvent, 'pointerType' | 'pressure'>
   return e.pointerType === 'pen' || e.pointerType === 'touch' ? e.pressure : 1;
 }
 
+/** Capture the pointer so a stroke that leaves the canvas still ends on release (synthetic pointers can't be captured). */
+function capture(el: HTMLElement, pointerId: number): void {
+  try {
+    el.setPointerCapture(pointerId);
+  } catch {
+    // not an active pointer (a synthetic event): the window's pointerup listener still ends the stroke
+  }
+}
+
 /** Pick the top-most visible brush with paint under (x, y). */
 export function pickBrushAt(editor: Editor, x: number, y: number): void {
   const doc = editor.doc.getState();
@@ -73,7 +82,7 @@ export function attachCanvasInput(editor: Editor, el: HTMLElement, hooks: Canvas
       return;
     }
     active = e.pointerId;
-    el.setPointerCapture?.(e.pointerId);
+    capture(el, e.pointerId);
     if (tool === 'lasso' || tool === 'rectangle') editor.shapes.begin(tool, layerId, p.x, p.y);
     else editor.tool.pointerDown(p.x, p.y, samplePressure(e));
   };
@@ -107,15 +116,16 @@ export function attachCanvasInput(editor: Editor, el: HTMLElement, hooks: Canvas
 
   el.addEventListener('pointerdown', onDown);
   el.addEventListener('pointermove', onMove);
-  el.addEventListener('pointerup', onUp);
-  el.addEventListener('pointercancel', onUp);
+  // on the window: a release anywhere ends the stroke, captured or not (a second call is a no-op)
+  window.addEventListener('pointerup', onUp);
+  window.addEventListener('pointercancel', onUp);
   el.addEventListener('pointerleave', onLeave);
   el.addEventListener('contextmenu', onContextMenu);
   return () => {
     el.removeEventListener('pointerdown', onDown);
     el.removeEventListener('pointermove', onMove);
-    el.removeEventListener('pointerup', onUp);
-    el.removeEventListener('pointercancel', onUp);
+    window.removeEventListener('pointerup', onUp);
+    window.removeEventListener('pointercancel', onUp);
     el.removeEventListener('pointerleave', onLeave);
     el.removeEventListener('contextmenu', onContextMenu);
   };

@@ -67,7 +67,11 @@ export function attachNavigation(editor: Editor, el: HTMLElement, options: Navig
     e.preventDefault();
     e.stopPropagation();
     pan = { id: e.pointerId, x: e.clientX, y: e.clientY };
-    el.setPointerCapture?.(e.pointerId);
+    try {
+      el.setPointerCapture(e.pointerId);
+    } catch {
+      // a synthetic pointer: the pan still follows the events sent to this element
+    }
     el.classList.add('panning');
   };
   const onMove = (e: PointerEvent) => {

@@ -38,6 +38,8 @@ export interface BrushToolDeps {
   targetLayerId(): string | null;
   /** the working mask changed inside `dirty` (called on every stamp of a stroke) */
   onStroke?(layerId: string, working: Uint8Array, dirty: Rect): void;
+  /** the stroke was abandoned: whoever was shown the working mask goes back to the layer's (inside `dirty`) */
+  onCancel?(layerId: string, mask: Uint8Array, dirty: Rect): void;
 }
 
 export class BrushTool {
@@ -101,7 +103,7 @@ export class BrushTool {
     this.current = { name: 'idle' };
     if (s.name !== 'drawing' || !s.dirty) return;
     const layer = this.deps.store.getState().layers.find((l) => l.id === s.layerId);
-    if (layer && layer.mask.length === s.working.length) this.deps.onStroke?.(layer.id, layer.mask, s.dirty);
+    if (layer && layer.mask.length === s.working.length) this.deps.onCancel?.(layer.id, layer.mask, s.dirty);
   }
 
   private dabOptions(pressure: number) {

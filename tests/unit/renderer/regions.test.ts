@@ -102,6 +102,7 @@ describe('brush pressure and cancel', () => {
       settings: () => ({ mode: 'paint', size: 20, hardness: 1, pressureSize }),
       targetLayerId: () => store.getState().layers[0].id,
       onStroke: (_id, m) => shown.push(m),
+      onCancel: (_id, m) => shown.push(m),
     });
     return { store, t, shown };
   }
