@@ -141,5 +141,13 @@ test.describe('canvas navigation', () => {
     const wide = await paintView(page);
     expect(1024 * wide.zoom).toBeLessThanOrEqual(wide.box.width);
     expect(1024 * wide.zoom).toBeGreaterThan(wide.box.width - 40);
+    // and painting on the new canvas lands where drawn
+    await stroke(page, [
+      [600, 400],
+      [900, 400],
+    ]);
+    await expectOutput(page, 750, 400, COLOURS.red);
+    await expectOutput(page, 750, 470, COLOURS.white);
+    await page.screenshot({ path: '/work/notes/shots/canvas-nav-wide.png' });
   });
 });
