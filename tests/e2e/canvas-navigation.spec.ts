@@ -149,5 +149,17 @@ test.describe('canvas navigation', () => {
     await expectOutput(page, 750, 400, COLOURS.red);
     await expectOutput(page, 750, 470, COLOURS.white);
     await page.screenshot({ path: '/work/notes/shots/canvas-nav-wide.png' });
+
+    // a document opened (here File → New, unsaved work discarded) comes up fitted, whatever the view was
+    await page.getByTestId('zoom-in').click();
+    await page.mouse.wheel(0, 120);
+    bridge.answers.unsaved.push('discard');
+    bridge.emit('menu:command', { command: 'new' });
+    // (while the canvas is rebuilt for the new size there is a moment without one)
+    await expect.poll(async () => (await paintView(page).catch((e: Error) => ({ zoom: e.message }))).zoom).toBe(fit.zoom);
+    const reopened = await paintView(page);
+    expect(reopened.panX).toBe(fit.panX);
+    expect(reopened.panY).toBe(fit.panY);
+    await expectSameView(page);
   });
 });

@@ -149,3 +149,23 @@ describe('view', () => {
     expect(lost.panY).toBeLessThanOrEqual(900 - 48);
   });
 });
+
+describe('pressure as flow', () => {
+  test('a light touch paints weaker, full pressure full strength; size stays when size-pressure is off', () => {
+    const store = new DocumentStore<PaletteDocument>(createDocument(64, 64));
+    const t = new BrushTool({
+      store,
+      settings: () => ({ mode: 'paint', size: 10, hardness: 1, pressureSize: false, pressureFlow: true }),
+      targetLayerId: () => store.getState().layers[0].id,
+    });
+    t.pointerDown(10, 32, 0.25);
+    t.pointerUp();
+    t.pointerDown(50, 32, 1);
+    t.pointerUp();
+    const m = store.getState().layers[0].mask;
+    expect(m[32 * 64 + 10]).toBe(Math.round(0.25 * 255));
+    expect(m[32 * 64 + 50]).toBe(255);
+    const width = (x: number) => Array.from({ length: 64 }, (_, y) => m[y * 64 + x]).filter((v) => v > 0).length;
+    expect(width(10)).toBe(width(50));
+  });
+});
