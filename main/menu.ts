@@ -5,6 +5,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ExampleEntry, HelpTopic, MenuCommand, RecentEntry } from '../shared/ipc/channels';
+import { ACCELERATORS } from '../shared/menu-accelerators';
 
 export interface MenuOptions {
   platform: NodeJS.Platform;
@@ -18,24 +19,8 @@ export interface MenuOptions {
   openHelp?: (topic: HelpTopic) => void;
 }
 
-/** accelerators, in one place so the renderer's shortcut help can show the same */
-export const ACCELERATORS: Partial<Record<MenuCommand, string>> = {
-  new: 'CmdOrCtrl+N',
-  open: 'CmdOrCtrl+O',
-  save: 'CmdOrCtrl+S',
-  saveAs: 'Shift+CmdOrCtrl+S',
-  exportPng: 'CmdOrCtrl+E',
-  exportPsd: 'Shift+CmdOrCtrl+E',
-  undo: 'CmdOrCtrl+Z',
-  redo: 'Shift+CmdOrCtrl+Z',
-  zoomIn: 'CmdOrCtrl+=',
-  zoomOut: 'CmdOrCtrl+-',
-  zoomFit: 'CmdOrCtrl+0',
-  toggleLive: 'CmdOrCtrl+L',
-  generateOnce: 'CmdOrCtrl+Enter',
-  useAsBackground: 'Shift+CmdOrCtrl+B',
-  copyOutput: 'Shift+CmdOrCtrl+C',
-};
+/** accelerators, in one place so the renderer's shortcuts sheet shows the same */
+export { ACCELERATORS };
 
 export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
   const isMac = o.platform === 'darwin';

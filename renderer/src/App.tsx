@@ -21,6 +21,7 @@ import { ResultsBar } from './panels/ResultsBar';
 import { FrameStrip } from './panels/FrameStrip';
 import { FirstLaunchGuide } from './panels/FirstLaunchGuide';
 import { CanvasDropTarget } from './panels/CanvasDropTarget';
+import { ShortcutsSheet } from './ShortcutsSheet';
 
 export function App({ editor }: { editor: Editor }) {
   useEffect(() => {
@@ -83,6 +84,7 @@ function Layout() {
       <Toasts />
       <RecoveryPrompt />
       <OraMasksDialog />
+      <ShortcutsSheet />
     </div>
   );
 }

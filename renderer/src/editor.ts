@@ -10,22 +10,27 @@ import { createDocument, type PaletteDocument } from './store/document';
 import { Observable, initialUiState, pushToast, type UiStore } from './store/ui-store';
 import { BrushTool } from './tools/brush-tool';
 import type { Rect } from './tools/dab';
+import { ShapeTool, type ShapeKind } from './tools/region-tools';
 import { EngineSync } from './engine/engine-sync';
 import { FrameHistory } from './frame-history';
 
 export type StrokeListener = (layerId: string, working: Uint8Array, dirty: Rect) => void;
+export type OutlineListener = (kind: ShapeKind, outline: Array<{ x: number; y: number }> | null) => void;
 
 export interface Editor {
   api: PaletteApi;
   doc: DocumentStore<PaletteDocument>;
   ui: UiStore;
   tool: BrushTool;
+  /** lasso and rectangle gestures */
+  shapes: ShapeTool;
   sync: EngineSync;
   /** the last distinct frames (the stream's timeline) */
   history: FrameHistory;
   /** the newest engine frame, drawn with putImageData; shown beside and (optionally) under the strokes */
   frameCanvas: HTMLCanvasElement;
   onStroke: Set<StrokeListener>;
+  onOutline: Set<OutlineListener>;
   onFrame: Set<(frame: RendererFrame) => void>;
   /** a stroke is being painted: its frames take one place in the history, replaced until it lands */
   strokeInProgress: boolean;
@@ -52,15 +57,26 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
     store: doc,
     settings: () => {
       const s = ui.getState();
-      return s.tool === 'brush'
-        ? { mode: 'paint', size: s.brushSize, hardness: s.hardness }
-        : { mode: 'erase', size: s.eraserSize, hardness: s.hardness };
+      const pressure = { pressureSize: s.pressureSize, pressureFlow: s.pressureFlow };
+      return s.tool === 'eraser'
+        ? { mode: 'erase', size: s.eraserSize, hardness: s.hardness, ...pressure }
+        : { mode: 'paint', size: s.brushSize, hardness: s.hardness, ...pressure };
     },
     targetLayerId: () => ui.getState().selectedLayerId,
     onStroke: (id, working, dirty) => {
       sync.strokeChanged(id, working);
       for (const l of onStroke) l(id, working, dirty);
     },
+    onCancel: (id, mask, dirty) => {
+      sync.strokeCancelled(id);
+      for (const l of onStroke) l(id, mask, dirty);
+    },
+  });
+  const onOutline = new Set<OutlineListener>();
+  const shapes = new ShapeTool({
+    store: doc,
+    mode: () => ui.getState().regionMode,
+    onOutline: (kind, outline) => onOutline.forEach((l) => l(kind, outline)),
   });
   const frameCanvas = document.createElement('canvas');
   frameCanvas.width = initial.canvas.width;
@@ -69,7 +85,7 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
   frameCanvas.className = 'output-canvas';
   // stays transparent until the engine's first frame, so "white" always means a real frame
 
-  const editor: Editor = { api, doc, ui, tool, sync, history: new FrameHistory(), frameCanvas, onStroke, onFrame: new Set(), strokeInProgress: false };
+  const editor: Editor = { api, doc, ui, tool, shapes, sync, history: new FrameHistory(), frameCanvas, onStroke, onOutline, onFrame: new Set(), strokeInProgress: false };
   onStroke.add(() => void (editor.strokeInProgress = true));
 
   doc.subscribe((e) => {

@@ -2,7 +2,7 @@
  * The renderer in Chromium, painting against the real engine (palette-colors model: colour
  * words paint their colour, ORACLE-MODEL.md), through the real router and engine worker.
  */
-import { test, expect, stroke, expectOutput, expectOutputWhere, brushNames, brushRow, dropImage, COLOURS, BAND, INSIDE, OUTSIDE } from './support/fixtures';
+import { test, expect, stroke, paintView, expectOutput, expectOutputWhere, brushNames, brushRow, dropImage, COLOURS, BAND, INSIDE, OUTSIDE } from './support/fixtures';
 
 test.describe('painting with the live engine', () => {
   test('a red stroke turns the output red under it only; prompt, undo and eraser follow', async ({ page, bridge, consoleErrors }) => {
@@ -125,11 +125,13 @@ test.describe('painting with the live engine', () => {
     await page.keyboard.press('b');
     await expect(page.getByTestId('tool-brush')).toHaveAttribute('aria-pressed', 'true');
 
+    // the document opens fitted to the window; the buttons zoom by 25% around the view's centre
+    const fitted = (await paintView(page)).zoom;
     await page.getByTestId('zoom-in').click();
-    await expect(page.getByTestId('zoom-value')).toHaveText('125%');
-    await expect(page.locator('.upper-canvas')).toHaveJSProperty('width', 640);
+    await expect.poll(async () => (await paintView(page)).zoom).toBeCloseTo(fitted * 1.25, 5);
+    await expect(page.getByTestId('zoom-value')).toHaveText(`${Math.round(fitted * 125)}%`);
     await page.getByTestId('zoom-out').click();
-    await expect(page.getByTestId('zoom-value')).toHaveText('100%');
+    await expect.poll(async () => (await paintView(page)).zoom).toBeCloseTo(fitted, 5);
 
     // strokes at a different zoom land at the same document pixels
     await page.getByTestId('zoom-in').click();
@@ -144,11 +146,12 @@ test.describe('painting with the live engine', () => {
     // the output shows under the strokes: the painting canvas is no longer white outside them
     await page.getByTestId('background-prompt').fill('blue');
     await expectOutput(page, ...OUTSIDE, COLOURS.blue);
-    const painted = await page.evaluate(() => {
+    const view = await paintView(page);
+    const painted = await page.evaluate(([x, y]) => {
       const c = document.querySelector<HTMLCanvasElement>('.lower-canvas');
-      const d = c?.getContext('2d')?.getImageData(40, 40, 1, 1).data;
+      const d = c?.getContext('2d')?.getImageData(x, y, 1, 1).data;
       return d ? [d[0], d[1], d[2]] : [];
-    });
+    }, [Math.round(view.panX + 40 * view.zoom), Math.round(view.panY + 40 * view.zoom)] as const);
     expect(painted[2]).toBeGreaterThan(painted[0] + 40);
   });
 });

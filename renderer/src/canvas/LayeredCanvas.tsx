@@ -1,29 +1,38 @@
 /**
- * The painting surface: a Fabric canvas holding one raster image per semantic brush (bottom
- * → top, tinted with the brush colour), optionally the live output under them, and the
- * background image when there is one. Pointer input goes to the brush tool in document
- * pixels (Fabric's scene coordinates, so zoom needs no arithmetic here).
+ * The painting surface: a Fabric canvas filling its viewport, holding the page (white), the
+ * background image when there is one, optionally the live output, one raster image per
+ * semantic brush (bottom → top, tinted with the brush colour), the outline of a lasso or
+ * rectangle being drawn, and the brush outline. The view (zoom, pan) is the UI store's, shown
+ * through Fabric's viewport transform, so input maps to document pixels with one formula.
  */
 import { useEffect, useRef } from 'react';
-import { Canvas, Circle, FabricImage, type FabricObject } from 'fabric';
+import { Canvas, Circle, FabricImage, Rect, Shadow, type FabricObject } from 'fabric';
 import { useDocument, useEditor, useUi } from '../hooks';
 import { LayerRaster } from './layer-raster';
-import { MAX_ZOOM, MIN_ZOOM } from '../store/ui-store';
 import type { PaletteDocument } from '../store/document';
+import { attachNavigation, fitToView, observeViewport } from './navigation';
+import { attachCanvasInput } from './canvas-input';
+import './canvas.css';
+import { setLayerVisible } from '../store/layer-ops';
 
 /** strokes stay see-through, so the output under them and overlapping brushes can be read */
 const LAYER_OPACITY = 0.65;
 /** placed at the scene origin, drawn as is, never picked or cached */
 const STILL = { selectable: false, evented: false, objectCaching: false, left: 0, top: 0, originX: 'left', originY: 'top' } as const;
+/** two-tone outlines (a dark and a light ring) read on any background */
+const RING = { ...STILL, fill: 'transparent', strokeWidth: 1, strokeUniform: true, originX: 'center', originY: 'center', visible: false } as const;
 
 interface Scene {
   canvas: Canvas;
   width: number;
   height: number;
+  page: Rect;
   layers: Map<string, { raster: LayerRaster; image: FabricImage }>;
   output: FabricImage;
   background: { raster: HTMLCanvasElement; image: FabricImage; source: Uint8Array | null };
-  cursor: Circle;
+  /** the lasso or rectangle being drawn (document pixels), or null */
+  outline: Array<{ x: number; y: number }> | null;
+  cursor: [Circle, Circle];
 }
 
 export function LayeredCanvas() {
@@ -34,22 +43,40 @@ export function LayeredCanvas() {
   const viewportRef = useRef<HTMLDivElement>(null);
   const sceneRef = useRef<Scene | null>(null);
   const { width, height } = doc.canvas;
+  const selected = doc.layers.find((l) => l.id === ui.selectedLayerId);
+
+  // the view follows the viewport's size; a document opens fitted to it
+  useEffect(() => {
+    const viewport = viewportRef.current;
+    if (!viewport) return;
+    const stopObserving = observeViewport(editor, viewport);
+    const stopNavigation = attachNavigation(editor, viewport);
+    const offReset = editor.doc.subscribe((e) => {
+      if (e.cause === 'reset') fitToView(editor);
+    });
+    return () => {
+      stopObserving();
+      stopNavigation();
+      offReset();
+    };
+  }, [editor]);
 
   // one Fabric canvas per document size
   useEffect(() => {
     const host = hostRef.current;
-    if (!host) return;
+    const viewport = viewportRef.current;
+    if (!host || !viewport) return;
     const el = document.createElement('canvas');
     el.dataset.testid = 'paint-canvas';
     host.appendChild(el);
+    const view = editor.ui.getState();
     const canvas = new Canvas(el, {
-      width,
-      height,
+      width: Math.max(1, view.viewSize.width),
+      height: Math.max(1, view.viewSize.height),
       selection: false,
       enableRetinaScaling: false,
       renderOnAddRemove: false,
       skipTargetFind: true,
-      backgroundColor: '#ffffff',
       defaultCursor: 'crosshair',
       hoverCursor: 'crosshair',
       freeDrawingCursor: 'crosshair',
@@ -61,29 +88,54 @@ export function LayeredCanvas() {
       canvas,
       width,
       height,
+      page: new Rect({ ...STILL, width, height, fill: '#ffffff', strokeWidth: 0, shadow: new Shadow({ color: 'rgba(0, 0, 0, 0.3)', blur: 4, offsetY: 1 }) }),
       layers: new Map(),
       output: new FabricImage(editor.frameCanvas, { ...STILL, scaleX: width / editor.frameCanvas.width, scaleY: height / editor.frameCanvas.height }),
       background: { raster: bgRaster, image: new FabricImage(bgRaster, STILL), source: null },
-      cursor: new Circle({ ...STILL, radius: 10, fill: 'transparent', stroke: '#222', strokeWidth: 1, strokeUniform: true, originX: 'center', originY: 'center', visible: false }),
+      outline: null,
+      cursor: [new Circle({ ...RING, stroke: '#ffffff' }), new Circle({ ...RING, stroke: '#000000' })],
     };
     sceneRef.current = scene;
+    fitToView(editor);
 
-    const tool = editor.tool;
-    canvas.on('mouse:down', ({ scenePoint }) => tool.pointerDown(scenePoint.x, scenePoint.y));
-    canvas.on('mouse:move', ({ scenePoint }) => {
-      tool.pointerMove(scenePoint.x, scenePoint.y);
-      const s = editor.ui.getState();
-      scene.cursor.set({ left: scenePoint.x, top: scenePoint.y, radius: (s.tool === 'brush' ? s.brushSize : s.eraserSize) / 2, visible: true });
-      canvas.requestRenderAll();
+    const stopInput = attachCanvasInput(editor, viewport, {
+      hover: (at) => {
+        const s = editor.ui.getState();
+        const painting = s.tool === 'brush' || s.tool === 'eraser';
+        const r = (s.tool === 'eraser' ? s.eraserSize : s.brushSize) / 2;
+        // the light ring just outside the dark one, one screen pixel apart at any zoom
+        const [light, dark] = scene.cursor;
+        const visible = at !== null && painting;
+        dark.set({ left: at?.x ?? 0, top: at?.y ?? 0, radius: r, visible });
+        light.set({ left: at?.x ?? 0, top: at?.y ?? 0, radius: r + 1 / s.zoom, visible });
+        canvas.requestRenderAll();
+      },
     });
-    canvas.on('mouse:up', () => tool.pointerUp());
-    canvas.on('mouse:out', () => {
-      scene.cursor.set({ visible: false });
+
+    const onOutline = (_kind: string, points: Array<{ x: number; y: number }> | null) => {
+      scene.outline = points;
       canvas.requestRenderAll();
+    };
+    // the shape outline in screen pixels over everything: black dashes over white ones
+    canvas.on('after:render', ({ ctx }) => {
+      const pts = scene.outline;
+      if (!pts || pts.length < 2) return;
+      const { zoom, panX, panY } = editor.ui.getState();
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.beginPath();
+      pts.forEach((p, i) => (i === 0 ? ctx.moveTo : ctx.lineTo).call(ctx, Math.round(p.x * zoom + panX) + 0.5, Math.round(p.y * zoom + panY) + 0.5));
+      ctx.closePath();
+      ctx.lineWidth = 1;
+      ctx.setLineDash([]);
+      ctx.strokeStyle = '#ffffff';
+      ctx.stroke();
+      ctx.setLineDash([5, 5]);
+      ctx.strokeStyle = '#000000';
+      ctx.stroke();
+      ctx.restore();
     });
-    // a stroke that leaves the canvas still ends when the button is released
-    const up = () => tool.pointerUp();
-    window.addEventListener('pointerup', up);
+    editor.onOutline.add(onOutline);
 
     const unStroke = (layerId: string, working: Uint8Array, dirty: { x: number; y: number; width: number; height: number }) => {
       const entry = scene.layers.get(layerId);
@@ -100,9 +152,11 @@ export function LayeredCanvas() {
 
     syncScene(scene, editor.doc.getState(), editor.ui.getState());
     return () => {
-      tool.cancel();
-      window.removeEventListener('pointerup', up);
+      editor.tool.cancel();
+      editor.shapes.cancel();
+      stopInput();
       editor.onStroke.delete(unStroke);
+      editor.onOutline.delete(onOutline);
       editor.onFrame.delete(onFrame);
       sceneRef.current = null;
       // Take exactly this canvas's DOM out now: dispose() finishes asynchronously, after the
@@ -121,28 +175,34 @@ export function LayeredCanvas() {
   useEffect(() => {
     const scene = sceneRef.current;
     if (!scene) return;
-    scene.canvas.setDimensions({ width: Math.round(width * ui.zoom), height: Math.round(height * ui.zoom) });
-    scene.canvas.setZoom(ui.zoom);
+    const { width: vw, height: vh } = ui.viewSize;
+    if (vw > 0 && vh > 0 && (scene.canvas.width !== vw || scene.canvas.height !== vh)) scene.canvas.setDimensions({ width: vw, height: vh });
+    scene.canvas.setViewportTransform([ui.zoom, 0, 0, ui.zoom, ui.panX, ui.panY]);
     scene.canvas.requestRenderAll();
-  }, [ui.zoom, width, height]);
+  }, [ui.zoom, ui.panX, ui.panY, ui.viewSize, width, height]);
 
   useEffect(() => {
-    const viewport = viewportRef.current;
-    if (!viewport || ui.fitRequest === 0) return;
-    const z = Math.min((viewport.clientWidth - 16) / width, (viewport.clientHeight - 16) / height);
-    editor.ui.set({ zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Math.round(z * 1000) / 1000)) });
-  }, [ui.fitRequest, editor, width, height]);
+    if (ui.fitRequest > 0) fitToView(editor);
+  }, [ui.fitRequest, editor]);
 
   return (
-    <div className="viewport" ref={viewportRef} data-testid="canvas-viewport">
-      <div className="paint-host" ref={hostRef} data-zoom={ui.zoom} />
+    <div className={`viewport paint${ui.spaceHeld ? ' space-pan' : ''}`} ref={viewportRef} data-testid="canvas-viewport">
+      <div className="paint-host" ref={hostRef} data-testid="paint-view" data-zoom={ui.zoom} data-pan-x={ui.panX} data-pan-y={ui.panY} />
+      {selected && !selected.visible ? (
+        <div className="canvas-hint" data-testid="hidden-brush-hint" role="status">
+          “{selected.name}” is hidden: painting on it is off.
+          <button type="button" data-testid="hidden-brush-show" onClick={() => setLayerVisible(editor.doc, selected.id, true)}>
+            Show it
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }
 
 /** Bring the Fabric objects in line with the document: order, visibility, pixels that changed. */
 function syncScene(scene: Scene, doc: PaletteDocument, ui: { outputUnder: boolean; outputOpacity: number }): void {
-  const objects: FabricObject[] = [];
+  const objects: FabricObject[] = [scene.page];
 
   const bg = scene.background;
   if (doc.background.image !== bg.source) {
@@ -173,7 +233,7 @@ function syncScene(scene: Scene, doc: PaletteDocument, ui: { outputUnder: boolea
     objects.push(entry.image);
   }
   for (const id of [...scene.layers.keys()]) if (!alive.has(id)) scene.layers.delete(id);
-  objects.push(scene.cursor);
+  objects.push(...scene.cursor);
 
   const current = scene.canvas.getObjects();
   if (current.length !== objects.length || current.some((o, i) => o !== objects[i])) {

@@ -1,24 +1,37 @@
-/** The live output beside the canvas, at the same zoom. The frame canvas is the editor's. */
+/**
+ * The live output beside the canvas, showing the same part of the document at the same zoom
+ * (the UI store's one view); wheel, pinch and drags move that view here too. The frame canvas
+ * is the editor's.
+ */
 import { useEffect, useRef } from 'react';
 import { useDocument, useEditor, useUi } from '../hooks';
+import { attachNavigation } from './navigation';
 
 export function OutputView() {
   const editor = useEditor();
   const { canvas } = useDocument();
-  const { zoom, frameIndex } = useUi();
+  const { zoom, panX, panY, frameIndex } = useUi();
   const hostRef = useRef<HTMLDivElement>(null);
+  const viewportRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const host = hostRef.current;
-    if (!host) return;
+    const viewport = viewportRef.current;
+    if (!host || !viewport) return;
     host.appendChild(editor.frameCanvas);
-    return () => editor.frameCanvas.remove();
+    const stopNavigation = attachNavigation(editor, viewport, { leftDragPans: true });
+    return () => {
+      stopNavigation();
+      editor.frameCanvas.remove();
+    };
   }, [editor]);
   useEffect(() => {
-    editor.frameCanvas.style.width = `${Math.round(canvas.width * zoom)}px`;
-    editor.frameCanvas.style.height = `${Math.round(canvas.height * zoom)}px`;
-  }, [editor, canvas.width, canvas.height, zoom]);
+    const style = editor.frameCanvas.style;
+    style.width = `${canvas.width * zoom}px`;
+    style.height = `${canvas.height * zoom}px`;
+    style.transform = `translate(${panX}px, ${panY}px)`;
+  }, [editor, canvas.width, canvas.height, zoom, panX, panY]);
   return (
-    <div className="viewport output" data-testid="output-view" data-frame-index={frameIndex}>
+    <div className="viewport output" ref={viewportRef} data-testid="output-view" data-frame-index={frameIndex} data-zoom={zoom} data-pan-x={panX} data-pan-y={panY}>
       <div ref={hostRef} />
     </div>
   );

@@ -56,6 +56,13 @@ export class EngineSync {
     this.request();
   }
 
+  /** A stroke on `layerId` was abandoned: the engine gets the document's own mask of it again. */
+  strokeCancelled(layerId: string): void {
+    this.strokes.delete(layerId);
+    this.sentMasks.delete(layerId);
+    this.request();
+  }
+
   /** Forget what the engine has (after a model switch or an engine restart): the next flush sends everything. */
   resendAll(): void {
     this.sent = null;

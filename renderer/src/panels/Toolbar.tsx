@@ -5,23 +5,17 @@ import { HelpMenu } from './HelpMenu';
 import { ThemeSwitch, ViewModeSwitch } from './ViewSwitches';
 import { redo, undo } from '../shortcuts';
 import { useSyncExternalStore } from 'react';
+import { ToolPicker } from '../tools/ToolPicker';
 
 export function Toolbar() {
   const editor = useEditor();
   const ui = useUi();
   // re-render on history changes so undo/redo enable correctly
   useSyncExternalStore(editor.doc.subscribe, editor.doc.getState);
-  const size = ui.tool === 'brush' ? ui.brushSize : ui.eraserSize;
+  const size = ui.tool === 'eraser' ? ui.eraserSize : ui.brushSize;
   return (
     <header className="toolbar" data-testid="toolbar">
-      <div className="group" role="radiogroup" aria-label="Tool">
-        <button type="button" data-testid="tool-brush" aria-pressed={ui.tool === 'brush'} title="Brush (B)" onClick={() => editor.ui.set({ tool: 'brush' })}>
-          Brush
-        </button>
-        <button type="button" data-testid="tool-eraser" aria-pressed={ui.tool === 'eraser'} title="Eraser (E)" onClick={() => editor.ui.set({ tool: 'eraser' })}>
-          Eraser
-        </button>
-      </div>
+      <ToolPicker />
       <label className="field inline">
         Size
         <input
@@ -32,7 +26,7 @@ export function Toolbar() {
           value={size}
           onChange={(e) => {
             const v = Number(e.currentTarget.value);
-            editor.ui.set(ui.tool === 'brush' ? { brushSize: v } : { eraserSize: v });
+            editor.ui.set(ui.tool === 'eraser' ? { eraserSize: v } : { brushSize: v });
           }}
         />
         <output data-testid="brush-size-value">{size}</output>

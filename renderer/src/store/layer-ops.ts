@@ -14,3 +14,14 @@ export function moveLayer(store: DocumentStore<PaletteDocument>, id: string, to:
     { label: 'reorder' },
   );
 }
+
+/** Show or hide the layer `id`, one undo step. */
+export function setLayerVisible(store: DocumentStore<PaletteDocument>, id: string, visible: boolean): void {
+  store.update(
+    (d) => {
+      const layer = d.layers.find((l) => l.id === id);
+      if (layer) layer.visible = visible;
+    },
+    { label: visible ? 'show' : 'hide' },
+  );
+}

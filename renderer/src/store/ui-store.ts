@@ -4,8 +4,11 @@
  * useSyncExternalStore.
  */
 import type { EngineStatus, ModelDescriptor, ModelProgress } from '../../../shared/ipc/channels';
+import { MAX_ZOOM, MIN_ZOOM, zoomAround, type Size } from '../canvas/view';
 
-export type ToolName = 'brush' | 'eraser';
+export type ToolName = 'brush' | 'eraser' | 'bucket' | 'lasso' | 'rectangle';
+/** what the lasso and rectangle do to the current brush's mask */
+export type RegionMode = 'fill' | 'erase';
 
 export interface Toast {
   id: number;
@@ -26,8 +29,21 @@ export interface UiState {
   brushSize: number;
   eraserSize: number;
   hardness: number;
+  /** pen pressure scales the dab size / its strength (flow) */
+  pressureSize: boolean;
+  pressureFlow: boolean;
+  regionMode: RegionMode;
   selectedLayerId: string | null;
+  /** the view both the painting canvas and the output view show (canvas/view.ts) */
   zoom: number;
+  panX: number;
+  panY: number;
+  /** the painting viewport's size in screen pixels (the output view has the same) */
+  viewSize: Size;
+  /** the keyboard shortcuts sheet is open */
+  shortcutsOpen: boolean;
+  /** Space is held: a left drag pans */
+  spaceHeld: boolean;
   /** bumped to ask the canvas to fit itself into its viewport */
   fitRequest: number;
   /** show the live output under the strokes on the painting canvas */
@@ -56,8 +72,6 @@ export interface UiState {
   modelsOpen: boolean;
   /** the first-launch guide is showing */
   guideOpen: boolean;
-  /** Help → Keyboard Shortcuts ('help:shortcuts'): the shortcuts sheet reads this */
-  shortcutsOpen: boolean;
 }
 
 export const MAX_RECENT_COLORS = 10;
@@ -71,8 +85,16 @@ export function initialUiState(): UiState {
     brushSize: 48,
     eraserSize: 48,
     hardness: 0.8,
+    pressureSize: true,
+    pressureFlow: false,
+    regionMode: 'fill',
     selectedLayerId: null,
     zoom: 1,
+    panX: 0,
+    panY: 0,
+    viewSize: { width: 0, height: 0 },
+    shortcutsOpen: false,
+    spaceHeld: false,
     fitRequest: 0,
     outputUnder: false,
     outputOpacity: 0.5,
@@ -92,7 +114,6 @@ export function initialUiState(): UiState {
     recentColors: [],
     modelsOpen: false,
     guideOpen: false,
-    shortcutsOpen: false,
   };
 }
 
@@ -138,11 +159,11 @@ export function dismissToast(ui: UiStore, id: number): void {
   ui.set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
 }
 
-export const MIN_ZOOM = 0.1;
-export const MAX_ZOOM = 16;
+export { MIN_ZOOM, MAX_ZOOM };
 
-export function zoomBy(ui: UiStore, factor: number): void {
-  ui.set((s) => ({ zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Math.round(s.zoom * factor * 1000) / 1000)) }));
+/** Zoom by `factor` around a viewport point (default: the viewport's centre). */
+export function zoomBy(ui: UiStore, factor: number, at?: { x: number; y: number }): void {
+  ui.set((s) => zoomAround(s, factor, at?.x ?? s.viewSize.width / 2, at?.y ?? s.viewSize.height / 2));
 }
 
 export function zoomToFit(ui: UiStore): void {

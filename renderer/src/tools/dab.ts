@@ -17,6 +17,8 @@ export interface DabOptions {
   /** 0..1: the share of the radius painted at full strength before the edge falls off */
   hardness: number;
   mode: 'paint' | 'erase';
+  /** 0..1: the dab's strength (pen pressure as flow); 1 when absent */
+  flow?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export function stampDab(mask: Uint8Array, width: number, height: number, cx: nu
   const r = Math.max(0.5, opts.size / 2);
   const hard = Math.min(1, Math.max(0, opts.hardness));
   const inner = r * hard;
+  const flow = Math.min(1, Math.max(0, opts.flow ?? 1));
   const x0 = Math.max(0, Math.floor(cx - r));
   const y0 = Math.max(0, Math.floor(cy - r));
   const x1 = Math.min(width - 1, Math.ceil(cx + r));
@@ -40,7 +43,7 @@ export function stampDab(mask: Uint8Array, width: number, height: number, cx: nu
       const d = Math.sqrt(dx * dx + dy * dy);
       if (d >= r) continue;
       const a = d <= inner ? 1 : (r - d) / (r - inner);
-      const v = Math.round(a * 255);
+      const v = Math.round(a * flow * 255);
       const i = y * width + x;
       if (opts.mode === 'paint') {
         if (v > mask[i]) mask[i] = v;
@@ -50,7 +53,10 @@ export function stampDab(mask: Uint8Array, width: number, height: number, cx: nu
   return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
-/** Dabs from (ax, ay) to (bx, by), a quarter radius apart, so fast moves leave no gaps. */
+/**
+ * Dabs from (ax, ay) to (bx, by), an eighth of the diameter apart, so fast moves leave no
+ * gaps. With `to`, size and flow change smoothly along the segment (pen pressure).
+ */
 export function stampSegment(
   mask: Uint8Array,
   width: number,
@@ -60,14 +66,18 @@ export function stampSegment(
   bx: number,
   by: number,
   opts: DabOptions,
+  to: Pick<DabOptions, 'size' | 'flow'> = opts,
 ): Rect | null {
-  const spacing = Math.max(1, opts.size / 8);
+  const spacing = Math.max(1, Math.min(opts.size, to.size) / 8);
   const dist = Math.hypot(bx - ax, by - ay);
   const n = Math.max(1, Math.ceil(dist / spacing));
+  const f0 = opts.flow ?? 1;
+  const f1 = to.flow ?? 1;
   let dirty: Rect | null = null;
   for (let s = 1; s <= n; s++) {
     const t = s / n;
-    dirty = unionRect(dirty, stampDab(mask, width, height, ax + (bx - ax) * t, ay + (by - ay) * t, opts));
+    const dab = { ...opts, size: opts.size + (to.size - opts.size) * t, flow: f0 + (f1 - f0) * t };
+    dirty = unionRect(dirty, stampDab(mask, width, height, ax + (bx - ax) * t, ay + (by - ay) * t, dab));
   }
   return dirty;
 }

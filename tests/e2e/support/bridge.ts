@@ -44,6 +44,8 @@ export interface Bridge {
   calls: string[];
   /** the newest payload the page sent on each channel (decoded), e.g. the document of document:autosave */
   lastPayload: Map<string, unknown>;
+  /** the newest mask the engine was sent for each layer id (engine:setLayers / engine:updateLayerMask) */
+  masks: Map<string, Uint8Array>;
   /** main's document side, as in the app: real files, stand-in dialogs */
   documents: FileDocumentService;
   /** a fresh folder per test: save dialogs answer with files in it */
@@ -72,6 +74,21 @@ export interface BridgeOptions {
   beforeStart?: (autosaveDir: string) => Promise<void>;
   /** app settings as stored before the launch; by default the first-launch guide counts as dismissed */
   settings?: Record<string, unknown>;
+}
+
+function recordMasks(masks: Map<string, Uint8Array>, channel: string, payload: unknown): void {
+  const copy = (m: unknown) => (m instanceof Uint8Array ? m.slice() : null);
+  if (channel === 'engine:updateLayerMask') {
+    const p = payload as { id: string; mask: unknown };
+    const m = copy(p.mask);
+    if (m) masks.set(p.id, m);
+  } else if (channel === 'engine:setLayers') {
+    masks.clear();
+    for (const l of (payload as { layers: Array<{ id: string; mask: unknown }> }).layers) {
+      const m = copy(l.mask);
+      if (m) masks.set(l.id, m);
+    }
+  }
 }
 
 export async function installBridge(page: Page, origin: string, options: BridgeOptions = {}): Promise<Bridge> {
@@ -111,6 +128,7 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     router,
     calls: [],
     lastPayload: new Map(),
+    masks: new Map(),
     documents,
     tempDir,
     answers,
@@ -176,6 +194,8 @@ export async function installBridge(page: Page, origin: string, options: BridgeO
     bridge.calls.push(channel);
     const decoded = decodeWire(payload);
     bridge.lastPayload.set(channel, decoded);
+    // copied before dispatch: the engine may take (transfer) the arrays
+    recordMasks(bridge.masks, channel, decoded);
     const result = await router.dispatch(channel, { id: PAGE_SENDER_ID, url: source.frame.url() }, decoded);
     return encodeWire(result);
   });

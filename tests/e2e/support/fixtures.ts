@@ -42,12 +42,25 @@ export const test = base.extend<{ bridge: Bridge; consoleErrors: string[] }>({
 });
 export { expect };
 
-/** Drag across the painting canvas through `points` (document pixels at the current zoom). */
-export async function stroke(page: Page, points: Array<[number, number]>): Promise<void> {
+/** The painting view: zoom and the screen position of the document's corner inside the viewport. */
+export async function paintView(page: Page): Promise<{ zoom: number; panX: number; panY: number; box: { x: number; y: number; width: number; height: number } }> {
   const box = await page.locator('.upper-canvas').boundingBox();
   if (!box) throw new Error('painting canvas not visible');
-  const zoom = Number(await page.locator('.paint-host').getAttribute('data-zoom'));
-  const at = ([x, y]: [number, number]) => [box.x + x * zoom, box.y + y * zoom] as const;
+  const host = page.getByTestId('paint-view');
+  const [zoom, panX, panY] = await Promise.all(['data-zoom', 'data-pan-x', 'data-pan-y'].map(async (a) => Number(await host.getAttribute(a))));
+  return { zoom, panX, panY, box };
+}
+
+/** Page coordinates of document point (x, y) on the painting canvas, in the current view. */
+export async function docToPage(page: Page, x: number, y: number): Promise<[number, number]> {
+  const v = await paintView(page);
+  return [v.box.x + v.panX + x * v.zoom, v.box.y + v.panY + y * v.zoom];
+}
+
+/** Drag across the painting canvas through `points` (document pixels, in the current view). */
+export async function stroke(page: Page, points: Array<[number, number]>): Promise<void> {
+  const v = await paintView(page);
+  const at = ([x, y]: [number, number]) => [v.box.x + v.panX + x * v.zoom, v.box.y + v.panY + y * v.zoom] as const;
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
   for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 8 });

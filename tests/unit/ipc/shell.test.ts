@@ -82,6 +82,7 @@ describe('application menu', () => {
       ['Zoom Out', 'CmdOrCtrl+-', 'zoomOut'],
       ['Fit to Window', 'CmdOrCtrl+0', 'zoomFit'],
       ['Toggle Live', 'CmdOrCtrl+L', 'toggleLive'],
+      ['Keyboard Shortcuts', 'Shift+/', 'help:shortcuts'],
     ];
     for (const [label, accelerator, command] of expected) {
       const item = byLabel.get(label);

@@ -30,6 +30,7 @@ function harness() {
     settings: () => ({ mode: 'paint', size: 6, hardness: 1 }),
     targetLayerId: () => store.getState().layers[0].id,
     onStroke: (id, working) => sync.strokeChanged(id, working),
+    onCancel: (id) => sync.strokeCancelled(id),
   });
   /** run one animation frame and wait for its flush */
   const frame = async () => {
@@ -42,6 +43,24 @@ function harness() {
 }
 
 describe('EngineSync', () => {
+  test('an abandoned stroke (Escape, or undo mid-stroke) gives the engine the document\'s mask, not the working one', async () => {
+    const h = harness();
+    h.tool.pointerDown(10, 10);
+    h.tool.pointerUp();
+    h.sync.documentChanged(h.store.getState());
+    await h.frame();
+    h.calls.splice(0);
+    // mid-stroke, undo: the stroke is abandoned and the layer goes back to empty
+    h.tool.pointerDown(30, 30);
+    h.tool.pointerMove(50, 50);
+    h.tool.cancel();
+    h.store.undo();
+    await h.frame();
+    const sent = h.calls.filter((c) => c.channel === 'updateLayerMask').map((c) => (c.request as { mask: Uint8Array }).mask);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent[sent.length - 1].some((v) => v > 0)).toBe(false);
+  });
+
   test('first flush sends the whole palette, in dependency order', async () => {
     const h = harness();
     h.sync.documentChanged(h.store.getState());
