@@ -22,6 +22,7 @@ import { FrameStrip } from './panels/FrameStrip';
 import { FirstLaunchGuide } from './panels/FirstLaunchGuide';
 import { CanvasDropTarget } from './panels/CanvasDropTarget';
 import { ShortcutsSheet } from './ShortcutsSheet';
+import { ToolPicker } from './tools/ToolPicker';
 
 export function App({ editor }: { editor: Editor }) {
   useEffect(() => {
@@ -66,6 +67,9 @@ function Layout() {
       <main className="workspace">
         <CanvasDropTarget>
           <div className="view-column canvas-column" data-testid="canvas-column">
+            <div className="canvas-bar" data-testid="canvas-bar">
+              <ToolPicker />
+            </div>
             <LayeredCanvas />
           </div>
           <div className="view-column output-column" data-testid="output-column">

@@ -88,7 +88,7 @@ const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform)
 
 /** A key combination as the sheet shows it, e.g. "Ctrl+Shift+Z", "[", "Esc". */
 export function formatCombo(c: KeyCombo): string {
-  const names: Record<string, string> = { escape: 'Esc', ' ': 'Space' };
+  const names: Record<string, string> = { escape: 'Esc', ' ': 'Space', enter: 'Enter' };
   const key = names[c.key] ?? (c.key.length === 1 ? c.key.toUpperCase() : c.key);
   return [c.mod ? (isMac ? '⌘' : 'Ctrl') : '', c.shift ? 'Shift' : '', key].filter(Boolean).join('+');
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, stroke, brushRow, dropImage, type Rgb } from './support/fixtures';
+import { test, expect, stroke, brushRow, dropImage, paintingPixel, type Rgb } from './support/fixtures';
 import { REPO_ROOT, type Bridge } from './support/bridge';
 import { expectOutputAsModel, promptColour, releaseReference, type Probe } from './support/oracle';
 import { readPalette, writePalette } from '../../main/documents';
@@ -19,14 +19,24 @@ const SHOTS = '/work/notes/shots';
 
 test.afterAll(async () => releaseReference());
 
-/** The painting canvas as Fabric builds it: exactly one, of the document's size at the current zoom. */
+/**
+ * The painting canvas as Fabric builds it: exactly one, filling its view (the view shows the
+ * document at the shared zoom and pan), for a document of the given size.
+ */
 async function expectOnePaintingCanvas(page: Page, width: number, height: number): Promise<void> {
   await expect(page.locator('.upper-canvas')).toHaveCount(1);
   await expect(page.locator('.lower-canvas')).toHaveCount(1);
   await expect(page.locator('.paint-host canvas[data-testid="paint-canvas"]')).toHaveCount(1);
-  const zoom = Number(await page.locator('.paint-host').getAttribute('data-zoom'));
   await expect(page.locator('.upper-canvas')).toBeVisible();
-  await expect.poll(async () => page.locator('.upper-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([Math.round(width * zoom), Math.round(height * zoom)]);
+  await expect(page.getByTestId('canvas-width')).toHaveValue(String(width));
+  await expect(page.getByTestId('canvas-height')).toHaveValue(String(height));
+  await expect
+    .poll(async () => {
+      const [cw, ch] = await page.locator('.upper-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+      const box = await page.locator('.upper-canvas').boundingBox();
+      return cw > 0 && ch > 0 && !!box && Math.abs(box.width - cw) <= 1 && Math.abs(box.height - ch) <= 1;
+    }, { message: 'the painting canvas is laid out at its pixel size' })
+    .toBe(true);
 }
 
 /** Opens a file through File → Open (the bridge's dialog answers with it); unsaved work is let go. */
@@ -52,15 +62,6 @@ async function expectCanvasSize(page: Page, width: number, height: number): Prom
   await expect(page.getByTestId('canvas-width')).toHaveValue(String(width));
   await expect(page.getByTestId('canvas-height')).toHaveValue(String(height));
   await expectOnePaintingCanvas(page, width, height);
-}
-
-/** What the painting canvas shows at document pixel (x, y): the brushes' tints over white. */
-async function paintingPixel(page: Page, x: number, y: number): Promise<Rgb> {
-  const zoom = Number(await page.locator('.paint-host').getAttribute('data-zoom'));
-  return page.locator('.lower-canvas').evaluate((c: HTMLCanvasElement, [px, py]) => {
-    const d = c.getContext('2d')!.getImageData(px, py, 1, 1).data;
-    return [d[0], d[1], d[2]] as Rgb;
-  }, [Math.round(x * zoom), Math.round(y * zoom)] as const);
 }
 
 const isWhite = (rgb: Rgb) => rgb.every((v) => v >= 250);

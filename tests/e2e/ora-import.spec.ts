@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, expectOutput, expectOutputWhere, brushNames, brushRow, type Rgb } from './support/fixtures';
+import { test, expect, expectOutput, expectOutputWhere, brushNames, brushRow, paintingPixel, type Rgb } from './support/fixtures';
 import type { Bridge } from './support/bridge';
 import { readPalette } from '../../main/documents';
 
@@ -39,18 +39,7 @@ async function openKrita(page: Page, bridge: Bridge): Promise<void> {
 }
 
 /** a pixel of the painting canvas (brush colours over white) at document coordinates */
-async function paintPixel(page: Page, x: number, y: number): Promise<Rgb> {
-  return page.evaluate(
-    ([px, py]) => {
-      const host = document.querySelector<HTMLElement>('.paint-host');
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="paint-canvas"]');
-      const zoom = Number(host?.dataset.zoom ?? 1);
-      const d = c?.getContext('2d')?.getImageData(Math.round(px * zoom), Math.round(py * zoom), 1, 1).data;
-      return d ? ([d[0], d[1], d[2]] as [number, number, number]) : ([-1, -1, -1] as [number, number, number]);
-    },
-    [x, y] as const,
-  );
-}
+
 
 const white = (rgb: Rgb) => rgb.every((v) => v >= 250);
 
@@ -78,10 +67,10 @@ test.describe('OpenRaster from Krita', () => {
     await expectOutputWhere(page, 376, 400, 'yellow mixed with gray', ([r, g, b]) => r > 200 && r < 250 && g > 170 && g < 218 && b > 4 && b < 100);
 
     // the painting canvas shows the masks in the brush colours at the same places
-    expect(white(await paintPixel(page, 128, 304))).toBe(false);
-    expect(white(await paintPixel(page, 40, 304))).toBe(true);
-    expect(white(await paintPixel(page, 480, 30))).toBe(false);
-    expect(white(await paintPixel(page, 480, 100))).toBe(true);
+    expect(white(await paintingPixel(page, 128, 304))).toBe(false);
+    expect(white(await paintingPixel(page, 40, 304))).toBe(true);
+    expect(white(await paintingPixel(page, 480, 30))).toBe(false);
+    expect(white(await paintingPixel(page, 480, 100))).toBe(true);
     await shot(page, 'opened');
 
     // Save writes a .palette with the brushes as they came in

@@ -137,7 +137,9 @@ describeFixtures('real-arch stream', (fixtures) => {
         expect(info.scheduler.lcmBoundary).toBe(true);
         expect(info.defaults.tIndexList).toEqual(sdxl ? [0, 12, 25, 37] : [0, 4, 12, 25, 37]);
         expect(info.defaults.guidanceScale).toBe(g.unet.inputs.timestep_cond ? 8 : 1);
-        expect(info.streamBatchable).toBe(false); // rank-0 timestep (README)
+        // a rank-0 timestep (README) in optimum's broadcast pattern: rewritten at load to take the stream batch
+        expect(info.streamBatchable).toBe(true);
+        expect(info.streamBatchNote).toMatch(/rewritten at load/);
         expect(info.precision).toBe(fx.fp16 ? 'float16' : 'float32');
       });
     });

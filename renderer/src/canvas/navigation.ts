@@ -29,6 +29,8 @@ export function fitToView(editor: Editor): void {
   editor.ui.set(fitView(editor.doc.getState().canvas, viewSize));
 }
 
+const sameView = (a: View, b: View) => a.zoom === b.zoom && a.panX === b.panX && a.panY === b.panY;
+
 /** Wheel notches and pinch deltas to a zoom factor: one mouse notch (100 px) ≈ ×1.22. */
 export function wheelZoomFactor(e: Pick<WheelEvent, 'deltaY' | 'deltaMode'>): number {
   const dy = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
@@ -112,10 +114,14 @@ export function attachNavigation(editor: Editor, el: HTMLElement, options: Navig
 export function observeViewport(editor: Editor, el: HTMLElement): () => void {
   const measure = () => {
     const size = { width: el.clientWidth, height: el.clientHeight };
-    const prev = editor.ui.getState().viewSize;
+    const state = editor.ui.getState();
+    const prev = state.viewSize;
     if (size.width === prev.width && size.height === prev.height) return;
+    // a view still fitted to the old size stays fitted (the window or the panels changed size);
+    // one the user zoomed or panned keeps its zoom and pan
+    const fitted = prev.width <= 0 || prev.height <= 0 || sameView(state, fitView(editor.doc.getState().canvas, prev));
     editor.ui.set({ viewSize: size });
-    if (prev.width <= 0 || prev.height <= 0) fitToView(editor);
+    if (fitted) fitToView(editor);
   };
   measure();
   const ro = new ResizeObserver(measure);

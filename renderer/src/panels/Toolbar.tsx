@@ -1,11 +1,10 @@
-/** Tools and view controls above the canvas; Help at the end. The engine's controls sit above the output (ResultsBar). */
+/** Brush and view controls; Help at the end. The tools sit above the canvas (canvas bar), the engine's controls above the output (ResultsBar). */
 import { useEditor, useUi } from '../hooks';
 import { MAX_BRUSH, MIN_BRUSH, zoomBy, zoomToFit } from '../store/ui-store';
 import { HelpMenu } from './HelpMenu';
 import { ThemeSwitch, ViewModeSwitch } from './ViewSwitches';
 import { redo, undo } from '../shortcuts';
 import { useSyncExternalStore } from 'react';
-import { ToolPicker } from '../tools/ToolPicker';
 
 export function Toolbar() {
   const editor = useEditor();
@@ -15,7 +14,6 @@ export function Toolbar() {
   const size = ui.tool === 'eraser' ? ui.eraserSize : ui.brushSize;
   return (
     <header className="toolbar" data-testid="toolbar">
-      <ToolPicker />
       <label className="field inline">
         Size
         <input

@@ -57,6 +57,15 @@ export async function docToPage(page: Page, x: number, y: number): Promise<[numb
   return [v.box.x + v.panX + x * v.zoom, v.box.y + v.panY + y * v.zoom];
 }
 
+/** What the painting canvas shows at document pixel (x, y) in the current view (the brushes' tints over the page). */
+export async function paintingPixel(page: Page, x: number, y: number): Promise<Rgb> {
+  const v = await paintView(page);
+  return page.locator('.lower-canvas').evaluate((c: HTMLCanvasElement, [px, py]) => {
+    const d = c.getContext('2d')!.getImageData(px, py, 1, 1).data;
+    return [d[0], d[1], d[2]] as Rgb;
+  }, [Math.round(v.panX + x * v.zoom), Math.round(v.panY + y * v.zoom)] as const);
+}
+
 /** Drag across the painting canvas through `points` (document pixels, in the current view). */
 export async function stroke(page: Page, points: Array<[number, number]>): Promise<void> {
   const v = await paintView(page);
