@@ -231,6 +231,8 @@ test.describe('canvas input', () => {
 });
 
 test('every coalesced sample of a fast move is painted: the stroke follows the curve, not the chord', async ({ page, bridge }) => {
+  // the engine is up and has the document (its first frames), so the masks read below are the stroke's
+  await expectOutput(page, 256, 256, COLOURS.white);
   await page.getByTestId('brush-prompt').fill('red');
   await page.getByTestId('brush-size').fill('24');
   await page.getByTestId('brush-prompt').blur();
