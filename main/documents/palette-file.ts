@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import type { PaletteDocument } from '../../shared/document';
 import { PaletteError } from '../../shared/errors';
-import { writeFileAtomic } from './atomic-write';
+import { cleanStaleTemps, writeFileAtomic } from './atomic-write';
 import { decodePaletteDetailed, type DecodedPalette } from './palette-decode';
 import { encodePalette, type EncodeOptions } from './palette-encode';
 import { DEFAULT_ARCHIVE_LIMITS } from './zip-archive';
@@ -32,6 +32,8 @@ async function readBounded(file: string): Promise<Uint8Array> {
 
 export async function readPaletteDetailed(file: string): Promise<DecodedPalette> {
   const bytes = await readBounded(file);
+  // a save killed last time may have left its temporary file next to this one
+  await cleanStaleTemps(file);
   try {
     return decodePaletteDetailed(bytes);
   } catch (e) {
