@@ -4,8 +4,11 @@
  * bug and may carry a stack trace.
  */
 
-/** longest message a PaletteError keeps (a toast, a CLI line); the rest becomes "…" */
-export const MAX_MESSAGE_LENGTH = 400;
+/**
+ * longest message a PaletteError keeps; the rest becomes "…". Room for a model folder's whole
+ * list of problems; what overflowed it before was a file's own value quoted whole (quoteValue).
+ */
+export const MAX_MESSAGE_LENGTH = 2000;
 
 /** line breaks of every kind (incl. U+2028/U+2029, which JSON.stringify keeps) become spaces; length is capped */
 export function oneLine(text: string, max = MAX_MESSAGE_LENGTH): string {

@@ -62,7 +62,7 @@ test(`mutated .palette files (seed ${SEED}, scale ${SCALE}) are refused with a P
             codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
             if (!/^E_[A-Z0-9_]+$/.test(result.code)) bad(`error code ${JSON.stringify(result.code)}`);
             if (/[\r\n\u2028\u2029]/.test(result.message)) bad(`a message of more than one line: ${JSON.stringify(result.message.slice(0, 300))}`);
-            if (result.message.length > 1000) bad(`a ${result.message.length}-character message`);
+            if (result.message.length > 600) bad(`a ${result.message.length}-character message`);
           }
         }
       }
