@@ -1,13 +1,17 @@
 /**
- * Browser end to end: the built renderer, served by `vite preview`, in Debian's Chromium.
+ * Browser end to end: the built renderer, served by `vite preview`, in Chromium (scripts/find-chromium.ts says which).
  * The test bridge (tests/e2e/support) gives the page a real `window.palette` backed by the
  * router, EngineHost, engine worker and palette-colors model in the test process.
  */
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ENV, findChromium } from './scripts/find-chromium';
 
 // PALETTE_E2E_PORT lets several checkouts run their browser tests side by side
 const PORT = Number(process.env.PALETTE_E2E_PORT ?? 4178);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+// scripts/test-all.js passes the browser it found (or installed); a direct `npx playwright test` looks itself.
+// Where there is none, Playwright's own path stays and its launch error names `npx playwright install`.
+const CHROMIUM = process.env[CHROMIUM_ENV] || findChromium()?.path;
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -25,7 +29,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     },
   },

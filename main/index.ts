@@ -9,6 +9,7 @@ import Store from 'electron-store';
 import { FileDocumentService, type FileDialogs } from './app/document-service';
 import { documentsInArgv, OpenRequestQueue } from './app/file-open';
 import { AutosaveFolder, Autosaver } from './app/autosave';
+import { cleanStaleTemps } from './documents';
 import { Recovery } from './app/autosave-recovery';
 import { choiceFromButton, DirtyTracker, UNSAVED_BUTTONS } from './app/dirty';
 import { RecentFiles } from './app/recent';
@@ -122,6 +123,8 @@ function setupDocuments(a: Pick<App, 'window' | 'settings' | 'engine' | 'publish
     },
   };
   const folder = new AutosaveFolder(path.join(app.getPath('userData'), 'autosave'));
+  // temporary files of an autosave killed mid-write (the next start cleans them)
+  void cleanStaleTemps(folder.dir, { all: true });
   const autosave = new Autosaver({
     folder,
     intervalMs: () => a.settings.get().autosaveSeconds * 1000,

@@ -51,7 +51,28 @@ if (wants('jest')) {
   } else if (status !== 0) failed += 1;
 }
 
-if (wants('e2e') && fs.existsSync(path.join(root, 'playwright.config.ts'))) {
+/** The browser for the e2e stage (installed where it can be), or the one line saying what is missing. */
+function browserForE2e() {
+  require('./register-ts.js');
+  const { ensureChromium, missingBrowserLine, thisMachine, ChromiumOverrideError } = require('./find-chromium.ts');
+  const machine = thisMachine();
+  try {
+    const found = ensureChromium(machine);
+    return found ? { found } : { problem: missingBrowserLine(machine) };
+  } catch (e) {
+    if (!(e instanceof ChromiumOverrideError)) throw e;
+    return { problem: e.message };
+  }
+}
+
+const e2e = wants('e2e') && fs.existsSync(path.join(root, 'playwright.config.ts')) ? browserForE2e() : undefined;
+if (e2e?.problem) {
+  // no browser: the stage fails once, at once, instead of every browser test timing out
+  failed += 1;
+  console.log(`\ne2e FAILED: ${e2e.problem}`);
+} else if (e2e?.found) {
+  const chromium = e2e.found;
+  console.log(`\n=== e2e browser: ${chromium.path} (${chromium.source})`);
   // the Electron specs launch the built app (dist/ + the preload bundle); the browser specs build the renderer themselves
   if (run('build (main)', bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0 ||
       run('build (preload)', bin('vite'), ['build', '--config', 'vite.preload.config.mts', '--logLevel', 'warn']) !== 0) {
@@ -59,7 +80,7 @@ if (wants('e2e') && fs.existsSync(path.join(root, 'playwright.config.ts'))) {
     console.log('build FAILED');
   }
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'palette-pw-')), 'results.json');
-  const status = run('playwright', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const status = run('playwright', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out, PALETTE_CHROMIUM: chromium.path });
   if (fs.existsSync(out)) {
     const s = JSON.parse(fs.readFileSync(out, 'utf8')).stats;
     passed += s.expected + s.flaky;

@@ -67,8 +67,63 @@ async function replace(target: string, data: Uint8Array, options: AtomicWriteOpt
   } catch (e) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
     await fs.rm(backupTemp, { force: true }).catch(() => undefined);
-    throw new PaletteError('E_SAVE_FAILED', `could not save "${target}": ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    throw new PaletteError(saveErrorCode(e), `could not save "${target}": ${saveErrorReason(e)}; the previous file is untouched`, { cause: e });
   }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the disk is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+function saveErrorCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? 'E_DISK_FULL' : 'E_SAVE_FAILED';
+}
+
+function saveErrorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const first = (e as Error).message.split('\n')[0];
+  return code && REASONS[code] ? `${REASONS[code]} (${code})` : first;
+}
+
+/** `.NAME.<pid>-<n>.tmp` and `.NAME.<pid>-<n>.bak.tmp`: what replace() writes next to NAME */
+const TEMP_PATTERN = /^\.(.+)\.(\d+)-\d+(?:\.bak)?\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/**
+ * Removes the temporary files a killed save left next to `target` (or, with `{ all: true }`,
+ * next to any file in the folder `target`): those whose writer process is gone. Run at start for
+ * the autosave folder and whenever a document is opened. Returns the names removed.
+ */
+export async function cleanStaleTemps(target: string, options: { all?: boolean } = {}): Promise<string[]> {
+  const dir = options.all ? target : path.dirname(target);
+  const base = options.all ? null : path.basename(target);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_PATTERN.exec(name);
+    if (!m || (base !== null && m[1] !== base) || processAlive(Number(m[2]))) continue;
+    await fs.rm(path.join(dir, name), { force: true }).then(() => removed.push(name), () => undefined);
+  }
+  return removed;
 }
 
 /** Writes `data` to `target` atomically; saves to the same target from this process run one after another. */

@@ -5,7 +5,7 @@ export { encodePalette, buildManifest, buildStackXml, type EncodeOptions } from 
 export { exportPng, readPngText, writePngExport, generationParameters, PARAMETERS_KEYWORD } from './export-png';
 export { exportPsd, writePsdExport, psdLayerName, GENERATED_LAYER_NAME, BACKGROUND_PSD_LAYER_NAME } from './export-psd';
 export { importDemoJson, importDemoFile, MASKS_NOTICE, type ImportResult } from './import-demo';
-export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
+export { cleanStaleTemps, writeFileAtomic, type AtomicWriteOptions } from './atomic-write';
 export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './zip-archive';
 export { decodePng, encodePng, type RgbaImage } from './png-codec';
 export { importOpenRaster, readOpenRaster, readOpenRasterMasks, readOraLayers, ORA_IMPORT_NOTICE, type OraLayer, type OraLayers } from './ora-import';

@@ -24,13 +24,33 @@ export interface DecodedPalette {
   fromVersion: number;
 }
 
+/** a real manifest is 4 levels deep; anything far deeper is refused before code that recurses sees it */
+const MAX_MANIFEST_DEPTH = 32;
+
+function nestingDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_MANIFEST_DEPTH) break;
+    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function parseManifest(bytes: Uint8Array | undefined): unknown {
   if (!bytes) throw new PaletteError('E_MANIFEST_MISSING', 'the file has no palette.json (is it a plain OpenRaster image?)');
+  let manifest: unknown;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
     throw new PaletteError('E_MANIFEST_JSON', `palette.json is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
+  if (nestingDepth(manifest) > MAX_MANIFEST_DEPTH) {
+    throw new PaletteError('E_MANIFEST_SCHEMA', `palette.json is nested more than ${MAX_MANIFEST_DEPTH} levels deep`);
+  }
+  return manifest;
 }
 
 /** the limits get their own codes so the message can say "too large", not "schema" */

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import type { PaletteDocument } from '../../shared/document';
 import { PaletteError } from '../../shared/errors';
-import { writeFileAtomic } from './atomic-write';
+import { cleanStaleTemps, writeFileAtomic } from './atomic-write';
 import { decodePaletteDetailed, type DecodedPalette } from './palette-decode';
 import { encodePalette, type EncodeOptions } from './palette-encode';
 import { DEFAULT_ARCHIVE_LIMITS } from './zip-archive';
@@ -33,6 +33,8 @@ export async function readBounded(file: string): Promise<Uint8Array> {
 /** Runs `decode` over the file's bytes; a PaletteError gets the file's name in front. */
 export async function decodeFile<T>(file: string, decode: (bytes: Uint8Array) => T): Promise<T> {
   const bytes = await readBounded(file);
+  // a save killed last time may have left its temporary file next to this one
+  await cleanStaleTemps(file);
   try {
     return decode(bytes);
   } catch (e) {

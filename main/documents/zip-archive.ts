@@ -5,7 +5,7 @@
  */
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { crc32 } from 'node:zlib';
-import { PaletteError } from '../../shared/errors';
+import { PaletteError, quoteValue } from '../../shared/errors';
 
 export const ORA_MIMETYPE = 'image/openraster';
 
@@ -44,13 +44,13 @@ function checkMimetypeEntry(bytes: Uint8Array): void {
   const nameLength = isLocalHeader ? u16(bytes, 26) : 0;
   const name = isLocalHeader ? new TextDecoder().decode(bytes.subarray(30, 30 + nameLength)) : '';
   if (name !== 'mimetype') {
-    throw new PaletteError('E_ZIP_MIMETYPE', `the first entry of the archive must be "mimetype" (OpenRaster), found ${JSON.stringify(name)}`);
+    throw new PaletteError('E_ZIP_MIMETYPE', `the first entry of the archive must be "mimetype" (OpenRaster), found ${quoteValue(name)}`);
   }
   if (u16(bytes, 8) !== 0) throw new PaletteError('E_ZIP_MIMETYPE', 'the "mimetype" entry must be stored uncompressed (OpenRaster)');
   const start = 30 + nameLength + u16(bytes, 28);
   const content = new TextDecoder().decode(bytes.subarray(start, start + u32(bytes, 18)));
   if (content !== ORA_MIMETYPE) {
-    throw new PaletteError('E_ZIP_MIMETYPE', `the mimetype is ${JSON.stringify(content.slice(0, 80))}, expected "${ORA_MIMETYPE}"`);
+    throw new PaletteError('E_ZIP_MIMETYPE', `the mimetype is ${quoteValue(content)}, expected "${ORA_MIMETYPE}"`);
   }
 }
 
@@ -88,7 +88,7 @@ export function readArchive(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_A
     files = unzipSync(bytes, {
       filter(entry) {
         const why = unsafeEntryName(entry.name);
-        if (why) throw new PaletteError('E_ZIP_UNSAFE_NAME', `archive entry ${JSON.stringify(entry.name.slice(0, 200))} has ${why}`);
+        if (why) throw new PaletteError('E_ZIP_UNSAFE_NAME', `archive entry ${quoteValue(entry.name)} has ${why}`);
         if (declared.has(entry.name)) throw new PaletteError('E_ZIP_DUPLICATE_ENTRY', `archive entry "${entry.name}" appears twice`);
         if (declared.size >= limits.maxEntries) {
           throw new PaletteError('E_ZIP_TOO_LARGE', `the archive has more than ${limits.maxEntries} entries`);

@@ -36,7 +36,27 @@ export interface EngineHostOptions {
   canvas?: { width: number; height: number };
   /** ring slots (default 3: one being written, one being read, one spare) */
   ringSlots?: number;
+  /** engine faults tolerated within `restartWindowMs` before the host gives up (default 3 in 60 s) */
+  maxRestarts?: number;
+  restartWindowMs?: number;
 }
+
+/**
+ * What the worker was told, kept so a restarted worker can be brought back to the same state
+ * (model, canvas, settings, seed, prompts, masks, live mode). Recorded when sent (a call cut
+ * short by a crash is still what the user asked for), except the model (a failed load keeps
+ * the previous one). Masks are copies: the originals are transferred to the worker.
+ */
+interface EngineState {
+  model?: { modelId: string; modelDir: string };
+  settings: Partial<EngineSettings>;
+  seed?: number;
+  background?: EngineBackground;
+  layers?: EngineLayer[];
+  live: boolean;
+}
+
+const copyLayer = (l: EngineLayer): EngineLayer => ({ ...l, mask: l.mask.slice() });
 
 type Listener<T> = (value: T) => void;
 type Unsubscribe = () => void;
@@ -66,7 +86,7 @@ type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'i
 const DEFAULT_CANVAS = { width: 512, height: 512 };
 
 export class EngineHost {
-  private readonly worker: Worker;
+  private worker!: Worker;
   private reader: FrameRingReader;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
@@ -82,7 +102,19 @@ export class EngineHost {
   private readonly progressEvents = new Emitter<ModelProgress>();
   private readonly frameAvailableEvents = new Emitter<FrameInfo & { seq: number }>();
   private readonly frameEvents = new Emitter<RingFrame>();
-  private readonly exited: Promise<number>;
+  private exited!: Promise<number>;
+  private readonly init: Omit<WorkerInit, 'ring' | 'canvas'>;
+  private readonly ringSlots: number;
+  private readonly state: EngineState = { settings: {}, live: false };
+  /** set while a crashed worker is replaced: requests wait for it */
+  private restarting: Promise<void> | null = null;
+  private readonly faults: number[] = [];
+  private readonly maxRestarts: number;
+  private readonly restartWindowMs: number;
+  /** workers given up on after a fault: their last messages and their exit are not news */
+  private readonly retired = new WeakSet<Worker>();
+  /** workers started after a fault (0: the first one is still running) */
+  restarts = 0;
   private readonly tokenCounter = new PromptTokenCounter();
 
   constructor(options: EngineHostOptions) {
@@ -90,15 +122,14 @@ export class EngineHost {
     this.runtime = options.runtime ?? { providers: options.providers, intraOpNumThreads: options.threads };
     const canvas = options.canvas ?? DEFAULT_CANVAS;
     this.canvas = { ...canvas };
-    const ring = FrameRing.create(canvas.width * canvas.height * 4, options.ringSlots ?? 3);
-    this.reader = FrameRingReader.attach(ring.buffer);
-    const init: WorkerInit = {
-      ring: ring.buffer,
+    this.ringSlots = options.ringSlots ?? 3;
+    this.maxRestarts = options.maxRestarts ?? 3;
+    this.restartWindowMs = options.restartWindowMs ?? 60_000;
+    this.reader = FrameRingReader.attach(FrameRing.create(canvas.width * canvas.height * 4, this.ringSlots).buffer);
+    this.init = {
       pipelineModule: options.pipelineModule ?? path.join(__dirname, 'pipeline'),
       providers: options.providers,
       threads: options.threads,
-      runtime: this.runtime,
-      canvas,
     };
     this.lastStatus = {
       live: false,
@@ -113,12 +144,22 @@ export class EngineHost {
       frameIndex: 0,
       error: null,
     };
-    this.worker = startWorker(path.join(__dirname, 'worker'), { workerData: { engineWorker: init } });
-    this.worker.on('message', (m: FromWorker) => this.onMessage(m));
-    this.worker.on('error', (e) => this.failAll(new PaletteError('E_ENGINE_CRASHED', `the engine stopped: ${e.message}`)));
+    this.spawn();
+  }
+
+  /** a worker writing into the current ring, with the current session options */
+  private spawn(): void {
+    const init: WorkerInit = { ...this.init, runtime: this.runtime, ring: this.reader.buffer, canvas: { ...this.canvas } };
+    const worker = startWorker(path.join(__dirname, 'worker'), { workerData: { engineWorker: init } });
+    this.worker = worker;
+    let reason = 'the engine thread exited';
+    worker.on('message', (m: FromWorker) => {
+      if (worker === this.worker && !this.retired.has(worker)) this.onMessage(m);
+    });
+    worker.on('error', (e) => (reason = `the engine thread crashed: ${e.message}`));
     this.exited = new Promise((resolve) =>
-      this.worker.once('exit', (code) => {
-        this.failAll(new PaletteError('E_ENGINE_CRASHED', 'the engine thread is gone'));
+      worker.once('exit', (code) => {
+        if (worker === this.worker && !this.retired.has(worker) && !this.closed) this.onFault(`${reason}${reason.endsWith('exited') ? ` (code ${code})` : ''}`);
         resolve(code);
       }),
     );
@@ -139,6 +180,7 @@ export class EngineHost {
     const model = this.models.find((m) => m.id === modelId);
     if (!model) throw new PaletteError('E_UNKNOWN_MODEL', `unknown model "${modelId}"`);
     await this.request({ type: 'loadModel', modelId, modelDir: model.dir, runtime: this.runtimeFor(model) });
+    this.state.model = { modelId, modelDir: model.dir };
     return this.status();
   }
 
@@ -160,11 +202,13 @@ export class EngineHost {
   }
 
   async start(): Promise<EngineStatus> {
+    this.state.live = true;
     await this.request({ type: 'start' });
     return this.status();
   }
 
   async pause(): Promise<EngineStatus> {
+    this.state.live = false;
     await this.request({ type: 'pause' });
     return this.status();
   }
@@ -174,10 +218,12 @@ export class EngineHost {
   }
 
   async setSettings(settings: Partial<EngineSettings>): Promise<void> {
+    this.state.settings = { ...this.state.settings, ...settings };
     await this.request({ type: 'setSettings', settings });
   }
 
   async setSeed(seed: number): Promise<void> {
+    this.state.seed = seed;
     await this.request({ type: 'setSeed', seed });
   }
 
@@ -196,20 +242,29 @@ export class EngineHost {
     }
     // the worker writes into the new ring only after its reply: nothing newer is in the old one
     if (next) this.reader = next;
+    // masks and images of another size are the renderer's to resend; a restart must not replay stale ones
+    if (width !== previous.width || height !== previous.height) {
+      this.state.layers = undefined;
+      this.state.background = undefined;
+    }
   }
 
   async setBackground(background: EngineBackground): Promise<void> {
     if (background.image) this.checkCanvasBytes('background image', background.image, 4);
+    this.state.background = { ...background, image: background.image && background.image.slice() };
     await this.request({ type: 'setBackground', background }, background.image ? [background.image] : []);
   }
 
   async setLayers(layers: EngineLayer[]): Promise<void> {
     for (const layer of layers) this.checkCanvasBytes(`mask of layer "${layer.id}"`, layer.mask, 1);
+    this.state.layers = layers.map(copyLayer);
     await this.request({ type: 'setLayers', layers }, layers.map((l) => l.mask));
   }
 
   async updateLayerMask(layerId: string, mask: Uint8Array): Promise<void> {
     this.checkCanvasBytes(`mask of layer "${layerId}"`, mask, 1);
+    const layer = this.state.layers?.find((l) => l.id === layerId);
+    if (layer) layer.mask = mask.slice();
     await this.request({ type: 'updateLayerMask', layerId, mask }, [mask]);
   }
 
@@ -294,6 +349,12 @@ export class EngineHost {
 
   private request(message: Request, transferables: Uint8Array[] = []): Promise<unknown> {
     if (this.closed) return Promise.reject(new PaletteError('E_ENGINE_CLOSED', 'the engine is shut down'));
+    // while a crashed engine is replaced, later calls wait and then reach the new one
+    if (this.restarting) return this.restarting.then(() => this.request(message, transferables));
+    return this.send(message, transferables);
+  }
+
+  private send(message: Request, transferables: Uint8Array[] = []): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -331,7 +392,71 @@ export class EngineHost {
       case 'frame':
         this.onPublished(m.frame);
         return;
+      case 'fault':
+        // the live loop failed (a UNet that throws, a provider failing at run time): a fresh worker
+        this.onFault(`live rendering stopped: ${m.error.message}`);
+        return;
     }
+  }
+
+  /**
+   * The engine died or its live loop failed: everything waiting is told, a new worker is started
+   * and given the state the old one had (model, canvas, settings, prompts, masks), and live mode
+   * resumes where it was on. The document is the renderer's and is never touched. Too many
+   * faults in a short time (a model that fails every frame) stop the restarts.
+   */
+  private onFault(reason: string): void {
+    if (this.closed) return;
+    for (const { reject } of this.pending.values()) reject(new PaletteError('E_ENGINE_CRASHED', `${reason}; the engine is restarting`));
+    this.pending.clear();
+    const now = Date.now();
+    this.faults.push(now);
+    while (this.faults.length > 0 && now - this.faults[0] > this.restartWindowMs) this.faults.shift();
+    const old = this.worker;
+    this.retired.add(old);
+    if (this.faults.length > this.maxRestarts) {
+      this.closed = true;
+      void old.terminate();
+      this.lastStatus = { ...this.lastStatus, live: false, error: { code: 'E_ENGINE_CRASHED', message: reason } };
+      this.statusEvents.emit(this.status());
+      this.noticeEvents.emit({
+        level: 'error',
+        code: 'E_ENGINE_CRASHED',
+        message: `${reason}. The engine failed ${this.faults.length} times in a row and was not restarted again; your document is safe: save it, then restart the app or choose another model`,
+      });
+      return;
+    }
+    const restart = this.restartWorker(old, reason);
+    this.restarting = restart.finally(() => {
+      if (this.restarting === guarded) this.restarting = null;
+    });
+    const guarded = this.restarting;
+  }
+
+  private async restartWorker(old: Worker, reason: string): Promise<void> {
+    this.restarts++;
+    this.noticeEvents.emit({ level: 'warning', code: 'E_ENGINE_RESTARTING', message: `${reason}; restarting the engine (your document and undo history are kept)` });
+    await old.terminate().catch(() => undefined);
+    // a fresh ring: a worker killed mid-write can leave a slot's seqlock odd
+    this.reader = FrameRingReader.attach(FrameRing.create(this.canvas.width * this.canvas.height * 4, this.ringSlots).buffer);
+    this.spawn();
+    const { model, settings, seed, background, layers, live } = this.state;
+    try {
+      const entry = model ? this.models.find((m) => m.id === model.modelId) : undefined;
+      if (model) await this.send({ type: 'loadModel', modelId: model.modelId, modelDir: model.modelDir, runtime: entry ? this.runtimeFor(entry) : this.runtime });
+      if (Object.keys(settings).length > 0) await this.send({ type: 'setSettings', settings });
+      if (seed !== undefined) await this.send({ type: 'setSeed', seed });
+      if (background) await this.send({ type: 'setBackground', background: { ...background, image: background.image && background.image.slice() } });
+      if (layers) await this.send({ type: 'setLayers', layers: layers.map(copyLayer) });
+      if (live) await this.send({ type: 'start' });
+    } catch (e) {
+      // the new worker's own fault (if it died) is handled by its exit; a refused replay is reported
+      if (!(e instanceof PaletteError && e.code === 'E_ENGINE_CRASHED')) {
+        this.noticeEvents.emit({ level: 'error', code: 'E_ENGINE_RESTART_FAILED', message: `the engine restarted but could not resume: ${(e as Error).message}` });
+      }
+      return;
+    }
+    this.noticeEvents.emit({ level: 'info', code: 'E_ENGINE_RESTARTED', message: `the engine was restarted${live ? ' and live mode resumed' : ''}` });
   }
 
   private onPublished(frame: PublishedFrame): void {
@@ -345,14 +470,6 @@ export class EngineHost {
     }
   }
 
-  private failAll(error: Error): void {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
-    if (!this.closed) {
-      this.closed = true;
-      this.noticeEvents.emit({ level: 'error', code: 'E_ENGINE_CRASHED', message: error.message });
-    }
-  }
 }
 
 /** Buffers we may hand over to the worker: whole, non-shared, not Node's Buffer pool. */

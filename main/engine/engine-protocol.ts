@@ -83,6 +83,8 @@ export interface PublishedFrame {
 export type FromWorker =
   | { type: 'reply'; id: number; ok: true; value?: unknown }
   | { type: 'reply'; id: number; ok: false; error: WorkerError }
+  /** the live loop failed; the worker stays up, the host restarts it (EngineHost.onFault) */
+  | { type: 'fault'; error: WorkerError }
   | { type: 'frame'; frame: PublishedFrame }
   | { type: 'status'; status: WorkerStatus }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; code: string; message: string }

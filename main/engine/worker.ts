@@ -298,7 +298,7 @@ export class EngineWorker {
     } catch (e) {
       this.live = false;
       this.error = toWorkerError(e, 'E_ENGINE');
-      this.post({ type: 'notice', level: 'error', code: this.error.code, message: `live rendering stopped: ${this.error.message}` });
+      this.post({ type: 'fault', error: this.error });
     } finally {
       this.looping = false;
       this.postStatus(); // idle (or stopped) now

@@ -60,6 +60,34 @@ function describeIssue(issue: z.core.$ZodIssue): { field: string; message: strin
   return { field, message };
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  // by tag, not prototype: payloads may come from another realm (the structured-clone deserializer, a test bridge)
+  v !== null && typeof v === 'object' && Object.prototype.toString.call(v) === '[object Object]';
+
+/**
+ * The first field of `input` that the schema did not declare. zod drops undeclared keys
+ * (including `__proto__` and `constructor` own properties); main refuses them instead, so a
+ * payload either matches the channel map exactly or does not reach the handler.
+ */
+export function undeclaredField(input: unknown, output: unknown, path: PropertyKey[] = []): { field: string; message: string } | null {
+  if (isPlainObject(output)) {
+    if (!isPlainObject(input)) return { field: formatIssuePath(path), message: 'expected a plain object' };
+    for (const key of Object.keys(input)) {
+      if (!Object.prototype.hasOwnProperty.call(output, key)) {
+        return { field: formatIssuePath([...path, key]), message: `unknown field(s) ${JSON.stringify(key.slice(0, 60))}` };
+      }
+      const inner = undeclaredField(input[key], output[key], [...path, key]);
+      if (inner) return inner;
+    }
+  } else if (Array.isArray(output) && Array.isArray(input)) {
+    for (let i = 0; i < output.length; i++) {
+      const inner = undeclaredField(input[i], output[i], [...path, i]);
+      if (inner) return inner;
+    }
+  }
+  return null;
+}
+
 export class IpcRouter {
   private readonly handlers = new Map<InvokeChannel, InvokeHandler<InvokeChannel>>();
   private readonly options: RouterOptions;
@@ -107,6 +135,10 @@ export class IpcRouter {
 
     const spec = invokeChannels[channel];
     const parsed = spec.request.safeParse(payload);
+    const undeclared = parsed.success ? undeclaredField(payload, parsed.data) : null;
+    if (undeclared) {
+      return fail({ code: IPC_ERROR.badPayload, message: `${channel}: invalid ${undeclared.field || 'request'}: ${undeclared.message}`, field: undeclared.field });
+    }
     if (!parsed.success) {
       const first = describeIssue(parsed.error.issues[0]);
       const where = first.field === '' ? 'request' : first.field;

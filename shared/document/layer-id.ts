@@ -1,4 +1,4 @@
-import { PaletteError } from '../errors';
+import { PaletteError, quoteValue } from '../errors';
 
 declare const layerIdBrand: unique symbol;
 /** Identity of a semantic brush; stable across renames, reorders, saves and undo. */
@@ -13,7 +13,7 @@ export function isLayerId(value: unknown): value is LayerId {
 
 export function toLayerId(value: string): LayerId {
   if (!isLayerId(value)) {
-    throw new PaletteError('E_BAD_LAYER_ID', `layer id ${JSON.stringify(value)} is not 1–64 letters, digits, '-' or '_'`);
+    throw new PaletteError('E_BAD_LAYER_ID', `layer id ${quoteValue(value)} is not 1–64 letters, digits, '-' or '_'`);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { PaletteError } from '../errors';
+import { PaletteError, quoteValue } from '../errors';
 import { PALETTE_FORMAT, PALETTE_FORMAT_VERSION } from './manifest';
 
 type Json = Record<string, unknown>;
@@ -93,11 +93,11 @@ export function migrateManifest(
   }
   let m = parsed as Json;
   if (m.format !== PALETTE_FORMAT) {
-    throw new PaletteError('E_MANIFEST_FORMAT', `palette.json names format ${JSON.stringify(m.format)}, expected "${PALETTE_FORMAT}"`);
+    throw new PaletteError('E_MANIFEST_FORMAT', `palette.json names format ${quoteValue(m.format)}, expected "${PALETTE_FORMAT}"`);
   }
   const fromVersion = m.version;
   if (!Number.isInteger(fromVersion)) {
-    throw new PaletteError('E_MANIFEST_SCHEMA', `palette.json version must be an integer, got ${JSON.stringify(fromVersion)}`);
+    throw new PaletteError('E_MANIFEST_SCHEMA', `palette.json version must be an integer, got ${quoteValue(fromVersion)}`);
   }
   const version = fromVersion as number;
   if (version > current) {

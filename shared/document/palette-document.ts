@@ -1,4 +1,4 @@
-import { PaletteError } from '../errors';
+import { PaletteError, quoteValue } from '../errors';
 import { CANVAS_MULTIPLE, MAX_CANVAS_SIDE, MAX_LAYERS, MAX_MODEL_ID_LENGTH, MAX_PROMPT_LENGTH, MAX_SEED } from './limits';
 import { createSemanticBrush, isUint8Array, validateSemanticBrush, type BrushInit, type SemanticBrush } from './semantic-brush';
 import { createSettings, validateSettings, type GenerationSettings } from './settings';
@@ -59,7 +59,7 @@ export function createPaletteDocument(init: DocumentInit = {}): PaletteDocument 
 export function validateCanvasSize(value: unknown, where = 'canvas'): asserts value is CanvasSize {
   const c = value as Partial<CanvasSize> | null;
   if (typeof c !== 'object' || c === null || !Number.isInteger(c.width) || !Number.isInteger(c.height)) {
-    throw new PaletteError('E_BAD_CANVAS', `${where} must have integer width and height, got ${JSON.stringify(value)}`);
+    throw new PaletteError('E_BAD_CANVAS', `${where} must have integer width and height, got ${quoteValue(value)}`);
   }
   const { width, height } = c as CanvasSize;
   if (width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE) {
@@ -80,7 +80,7 @@ export function validatePaletteDocument(value: unknown): asserts value is Palett
     throw new PaletteError('E_BAD_DOCUMENT', `modelId must be a string of at most ${MAX_MODEL_ID_LENGTH} characters`);
   }
   if (!Number.isInteger(d.seed) || (d.seed as number) < 0 || (d.seed as number) > MAX_SEED) {
-    throw new PaletteError('E_BAD_DOCUMENT', `seed must be an integer in 0..${MAX_SEED}, got ${JSON.stringify(d.seed)}`);
+    throw new PaletteError('E_BAD_DOCUMENT', `seed must be an integer in 0..${MAX_SEED}, got ${quoteValue(d.seed)}`);
   }
   validateSettings(d.settings);
   const bg = d.background as Record<string, unknown> | null;
@@ -103,7 +103,7 @@ export function validatePaletteDocument(value: unknown): asserts value is Palett
   const seen = new Set<string>();
   d.layers.forEach((layer, i) => {
     validateSemanticBrush(layer, canvas, `layers[${i}]`);
-    if (seen.has(layer.id)) throw new PaletteError('E_DUPLICATE_LAYER_ID', `layers[${i}].id ${JSON.stringify(layer.id)} is used by two layers`);
+    if (seen.has(layer.id)) throw new PaletteError('E_DUPLICATE_LAYER_ID', `layers[${i}].id ${quoteValue(layer.id)} is used by two layers`);
     seen.add(layer.id);
   });
 }

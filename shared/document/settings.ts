@@ -1,4 +1,4 @@
-import { PaletteError } from '../errors';
+import { PaletteError, quoteValue } from '../errors';
 import { MAX_GUIDANCE_SCALE, MAX_T_INDEX } from './limits';
 
 export const MASK_TYPES = ['continuous', 'semi-continuous', 'discrete'] as const;
@@ -63,7 +63,7 @@ export function createSettings(overrides: Partial<GenerationSettings> = {}): Gen
 }
 
 function bad(where: string, what: string, value: unknown): PaletteError {
-  return new PaletteError('E_BAD_SETTINGS', `${where} must be ${what}, got ${JSON.stringify(value)}`);
+  return new PaletteError('E_BAD_SETTINGS', `${where} must be ${what}, got ${quoteValue(value)}`);
 }
 
 export function isNumberIn(value: unknown, min: number, max: number): value is number {

@@ -30,7 +30,7 @@ export const invokeChannels = {
   'engine:setCanvas': invoke(p.canvasSize, z.void()),
   'engine:listModels': invoke(none, z.array(p.modelDescriptor)),
   /** loads (or switches to) a model from the list; progress arrives as engine:modelProgress */
-  'engine:setModel': invoke(z.object({ modelId: z.string().min(1) }), p.engineStatus),
+  'engine:setModel': invoke(z.object({ modelId: p.modelId }), p.engineStatus),
   'engine:setBackground': invoke(p.engineBackground, z.void()),
   /** the full layer list bottom → top; unchanged layers cost the engine nothing */
   'engine:setLayers': invoke(z.object({ layers: z.array(p.engineLayer).max(64) }), z.void()),

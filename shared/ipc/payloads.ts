@@ -28,6 +28,9 @@ export const canvasSize = z.object({ width: canvasSide, height: canvasSide });
 
 export const seed = z.number().int().min(0).max(0xffffffff);
 
+/** a model id: a catalogue name or a folder path */
+export const modelId = z.string().min(1).max(4200);
+
 const layerId = z.string().min(1).max(64);
 const promptText = z.string().max(4000);
 const unit = z.number().min(0).max(1);
@@ -160,7 +163,7 @@ export const documentLayer = engineLayer.extend({
 /** The whole document as the renderer hands it to main for save/export (palette.json + masks). */
 export const paletteDocument = z.object({
   canvas: canvasSize,
-  modelId: z.string(),
+  modelId: modelId,
   seed,
   settings: engineSettings,
   background: engineBackground,

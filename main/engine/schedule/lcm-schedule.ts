@@ -62,6 +62,9 @@ const SIGMA_DATA = 0.5;
  * missing falls back to SD 1.5 (an LCMScheduler predicting ε). A config that names another
  * `_class_name` loses the LCM boundary condition.
  */
+/** far above any trained schedule (SD uses 1000); bounds the betas table */
+const MAX_TRAIN_TIMESTEPS = 100_000;
+
 export function schedulerConfigFromJson(json: Record<string, unknown>): SchedulerConfig {
   const num = (key: string, fallback: number): number => {
     const v = json[key];
@@ -71,13 +74,21 @@ export function schedulerConfigFromJson(json: Record<string, unknown>): Schedule
     }
     return v;
   };
+  // bounds checked here, before a Float64Array(numTrainTimesteps) or a division by a step count
+  const bounded = (key: string, fallback: number, min: number, max: number, integer: boolean): number => {
+    const v = num(key, fallback);
+    if ((integer && !Number.isInteger(v)) || v < min || v > max) {
+      throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: ${key} must be ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got ${v}`);
+    }
+    return v;
+  };
   const schedule = json['beta_schedule'] ?? SD15_SCHEDULER.betaSchedule;
   if (schedule !== 'scaled_linear' && schedule !== 'linear') {
     throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: beta_schedule ${JSON.stringify(schedule)} is not supported (use scaled_linear or linear)`);
   }
   const trained = json['trained_betas'];
-  if (trained !== undefined && trained !== null && !(Array.isArray(trained) && trained.every((b) => typeof b === 'number' && b > 0 && b < 1))) {
-    throw new PaletteError('E_BAD_SCHEDULER_CONFIG', 'scheduler config: trained_betas must be a list of numbers in (0, 1) or null');
+  if (trained !== undefined && trained !== null && !(Array.isArray(trained) && trained.length > 0 && trained.length <= MAX_TRAIN_TIMESTEPS && trained.every((b) => typeof b === 'number' && b > 0 && b < 1))) {
+    throw new PaletteError('E_BAD_SCHEDULER_CONFIG', `scheduler config: trained_betas must be a list of 1..${MAX_TRAIN_TIMESTEPS} numbers in (0, 1) or null`);
   }
   const trainedBetas = Array.isArray(trained) ? (trained as number[]) : null;
   const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
@@ -98,11 +109,11 @@ export function schedulerConfigFromJson(json: Record<string, unknown>): Schedule
     predictionType: oneOf('prediction_type', PREDICTION_TYPES, 'epsilon'),
     lcmBoundary: className === null || className === 'LCMScheduler',
     timestepSpacing: oneOf('timestep_spacing', TIMESTEP_SPACINGS, 'leading'),
-    betaStart: num('beta_start', SD15_SCHEDULER.betaStart),
-    betaEnd: num('beta_end', SD15_SCHEDULER.betaEnd),
+    betaStart: bounded('beta_start', SD15_SCHEDULER.betaStart, 0, 1, false),
+    betaEnd: bounded('beta_end', SD15_SCHEDULER.betaEnd, 0, 1, false),
     betaSchedule: schedule,
-    numTrainTimesteps: trainedBetas ? trainedBetas.length : num('num_train_timesteps', SD15_SCHEDULER.numTrainTimesteps),
-    originalInferenceSteps: num('original_inference_steps', SD15_SCHEDULER.originalInferenceSteps),
+    numTrainTimesteps: trainedBetas ? trainedBetas.length : bounded('num_train_timesteps', SD15_SCHEDULER.numTrainTimesteps, 1, MAX_TRAIN_TIMESTEPS, true),
+    originalInferenceSteps: bounded('original_inference_steps', SD15_SCHEDULER.originalInferenceSteps, 1, MAX_TRAIN_TIMESTEPS, true),
     numInferenceSteps: SD15_SCHEDULER.numInferenceSteps,
     trainedBetas,
     timestepScaling: num('timestep_scaling', SD15_SCHEDULER.timestepScaling),

@@ -100,10 +100,18 @@ describe('IpcRouter', () => {
     expect(calls).toHaveLength(0);
   });
 
-  test('fields the channel does not know are dropped before the handler (settings patches refuse them, above)', async () => {
+  test('fields the channel does not know are refused, at any depth, before the handler', async () => {
     const { router, calls } = routerWithSpy();
-    expect(await router.dispatch('engine:setSeed', OUR_WINDOW, { seed: 1, __proto__x: 'y', extra: true })).toEqual({ ok: true, value: undefined });
-    expect(calls[0].request).toEqual({ seed: 1 });
+    expect(await router.dispatch('engine:setSeed', OUR_WINDOW, { seed: 1, __proto__x: 'y', extra: true })).toEqual({
+      ok: false,
+      error: { code: 'E_IPC_BAD_PAYLOAD', message: 'engine:setSeed: invalid __proto__x: unknown field(s) "__proto__x"', field: '__proto__x' },
+    });
+    const hostile = JSON.parse('{"seed": 1, "__proto__": {"polluted": true}}') as unknown;
+    expect(await router.dispatch('engine:setSeed', OUR_WINDOW, hostile)).toMatchObject({ ok: false, error: { field: '__proto__' } });
+    const deep = { layers: [layer(new Uint8Array(4), { constructor: { prototype: { polluted: true } } })] };
+    expect(await router.dispatch('engine:setLayers', OUR_WINDOW, deep)).toMatchObject({ ok: false, error: { field: 'layers[0].constructor' } });
+    expect(calls).toEqual([]);
+    expect(await router.dispatch('engine:setSeed', OUR_WINDOW, { seed: 1 })).toEqual({ ok: true, value: undefined });
   });
 
   test('unknown channels and channels without a handler get their own codes', async () => {
