@@ -5,6 +5,7 @@
  * onnxruntime session would load every weight.
  */
 import { promises as fsp } from 'node:fs';
+import { encodeVarint } from '../engine/runtime/protobuf-fields';
 
 /** Same shape as the runtime's TensorInfo, so the engine's validation can read it. */
 export interface OnnxInputInfo {
@@ -177,17 +178,6 @@ export async function readOnnxSignature(file: string): Promise<OnnxSignature> {
   }
 }
 
-function varintBytes(value: number): Buffer {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
-
 /**
  * The model's graph without its big initializers (those over `maxInitializerBytes`), as a
  * ModelProto holding only that graph: every node, input, output and small constant, for graph
@@ -224,7 +214,7 @@ export async function readOnnxGraphSkeleton(file: string, maxInitializerBytes = 
       break;
     }
     const graph = Buffer.concat(kept);
-    return Buffer.concat([varintBytes((7 << 3) | 2), varintBytes(graph.length), graph]);
+    return Buffer.concat([encodeVarint((7 << 3) | 2), encodeVarint(graph.length), graph]);
   } finally {
     await fh.close();
   }

@@ -119,7 +119,8 @@ export function observeViewport(editor: Editor, el: HTMLElement): () => void {
     if (size.width === prev.width && size.height === prev.height) return;
     // a view still fitted to the old size stays fitted (the window or the panels changed size);
     // one the user zoomed or panned keeps its zoom and pan
-    const fitted = prev.width <= 0 || prev.height <= 0 || sameView(state, fitView(editor.doc.getState().canvas, prev));
+    // (never under a stroke in progress: the paint would jump)
+    const fitted = prev.width <= 0 || prev.height <= 0 || (!editor.strokeInProgress && sameView(state, fitView(editor.doc.getState().canvas, prev)));
     editor.ui.set({ viewSize: size });
     if (fitted) fitToView(editor);
   };
