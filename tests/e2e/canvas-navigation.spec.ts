@@ -39,7 +39,15 @@ test.describe('canvas navigation', () => {
   test('fitted on open; wheel scrolls; Ctrl+wheel and pinch zoom at the cursor; Space and middle drag pan; one view for both', async ({ page, bridge }) => {
     await expectOutput(page, ...INSIDE, COLOURS.white);
 
-    // fitted: the whole 512×512 document visible, centred, as large as the viewport allows
+    // opened fitted: the whole 512×512 document visible and centred across; a message strip that
+    // appeared since (the CPU notice) took height from the bottom without moving the picture
+    const opened = await paintView(page);
+    expect(opened.panY).toBeGreaterThanOrEqual(0);
+    expect(opened.panY + 512 * opened.zoom).toBeLessThanOrEqual(opened.box.height);
+    expect(Math.abs(opened.panX - (opened.box.width - 512 * opened.zoom) / 2)).toBeLessThanOrEqual(1);
+    // Fit: centred both ways, as large as the viewport allows
+    await page.getByTestId('zoom-fit').click();
+    await expect.poll(async () => { const v = await paintView(page); return Math.abs(v.panY - (v.box.height - 512 * v.zoom) / 2) <= 1; }).toBe(true);
     const fit = await paintView(page);
     expect(512 * fit.zoom).toBeLessThanOrEqual(Math.min(fit.box.width, fit.box.height));
     expect(512 * fit.zoom).toBeGreaterThan(Math.min(fit.box.width, fit.box.height) - 40);

@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { PaletteApi } from '../../shared/ipc/api';
-import { test, expect, stroke, expectOutput, dropImage, COLOURS, BAND, INSIDE, OUTSIDE, type Rgb } from './support/fixtures';
+import { test, expect, settleView, stroke, expectOutput, dropImage, COLOURS, BAND, INSIDE, OUTSIDE, type Rgb } from './support/fixtures';
 
 const PICTURE: Rgb = [40, 160, 90];
 const SHOTS = process.env.PANELS_SHOTS_DIR;
@@ -68,6 +68,7 @@ for (const [width, height] of [
 ] as const) {
   test(`usable at ${width}×${height}: one toolbar row, scrolling and folding panels, one view alone, messages beside the controls`, async ({ page, bridge: _bridge }) => {
     await page.setViewportSize({ width, height });
+    await settleView(page);
     await page.getByTestId('brush-prompt').fill('red');
     await stroke(page, BAND);
     await expectOutput(page, ...INSIDE, COLOURS.red);

@@ -110,17 +110,24 @@ export function attachNavigation(editor: Editor, el: HTMLElement, options: Navig
   };
 }
 
-/** Keep the store's viewport size current; the first measurement fits the document. */
+/**
+ * Keep the store's viewport size current; the first measurement fits the document, and a view
+ * still fitted stays fitted when the WINDOW is resized (Krita's habit). A viewport that changes
+ * inside the same window (a message strip appearing) leaves the view where it is, so the
+ * picture never jumps under the pen; nor is anything refitted during a stroke.
+ */
 export function observeViewport(editor: Editor, el: HTMLElement): () => void {
+  let windowSize = `${window.innerWidth}x${window.innerHeight}`;
   const measure = () => {
     const size = { width: el.clientWidth, height: el.clientHeight };
     const state = editor.ui.getState();
     const prev = state.viewSize;
     if (size.width === prev.width && size.height === prev.height) return;
-    // a view still fitted to the old size stays fitted (the window or the panels changed size);
-    // one the user zoomed or panned keeps its zoom and pan
-    // (never under a stroke in progress: the paint would jump)
-    const fitted = prev.width <= 0 || prev.height <= 0 || (!editor.strokeInProgress && sameView(state, fitView(editor.doc.getState().canvas, prev)));
+    const nowWindow = `${window.innerWidth}x${window.innerHeight}`;
+    const windowResized = nowWindow !== windowSize;
+    windowSize = nowWindow;
+    const unmeasured = prev.width <= 0 || prev.height <= 0;
+    const fitted = unmeasured || (windowResized && !editor.strokeInProgress && sameView(state, fitView(editor.doc.getState().canvas, prev)));
     editor.ui.set({ viewSize: size });
     if (fitted) fitToView(editor);
   };

@@ -51,6 +51,27 @@ export async function paintView(page: Page): Promise<{ zoom: number; panX: numbe
   return { zoom, panX, panY, box };
 }
 
+/**
+ * Wait until the view has settled after a layout change (a window resize refits a fitted view
+ * once the viewport has been measured): the same zoom, pan and viewport size across two frames.
+ */
+export async function settleView(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const read = () => {
+          const host = document.querySelector<HTMLElement>('[data-testid="paint-view"]');
+          const vp = document.querySelector<HTMLElement>('[data-testid="canvas-viewport"]');
+          return JSON.stringify([host?.dataset.zoom, host?.dataset.panX, host?.dataset.panY, vp?.clientWidth, vp?.clientHeight]);
+        };
+        const before = read();
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return before === read();
+      }),
+    )
+    .toBe(true);
+}
+
 /** Page coordinates of document point (x, y) on the painting canvas, in the current view. */
 export async function docToPage(page: Page, x: number, y: number): Promise<[number, number]> {
   const v = await paintView(page);
