@@ -3,10 +3,11 @@
  * a `[batch]` timestep does; a scalar one does when the engine's load-time rewrite recognises
  * its graph (the same check, runtime/batch-timestep.ts, run on the graph without its weights).
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { batchTimestep } from '../engine/runtime/batch-timestep';
-import { readOnnxGraphSkeleton, readOnnxInputs } from './onnx-header';
+import { readOnnxGraphSkeleton } from './onnx-header';
+import { memoByFile } from './file-memo';
+import { readUnetSummary } from './precision';
 
 export interface StreamBatchInfo {
   /** one UNet call per frame for the whole multi-prompt batch */
@@ -15,34 +16,22 @@ export interface StreamBatchInfo {
   note: string;
 }
 
-const cache = new Map<string, { key: string; info: StreamBatchInfo | undefined }>();
+const memo = memoByFile<StreamBatchInfo | undefined>(() => undefined);
 
 export async function readStreamBatch(folder: string): Promise<StreamBatchInfo | undefined> {
   const file = path.join(folder, 'unet', 'model.onnx');
-  let key: string;
-  try {
-    const s = await fsp.stat(file);
-    key = `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
-  const hit = cache.get(file);
-  if (hit && hit.key === key) return hit.info;
-  let info: StreamBatchInfo | undefined;
-  try {
-    const timestep = (await readOnnxInputs(file)).find((i) => i.name === 'timestep');
-    if (!timestep) info = undefined;
-    else if (timestep.shape.length === 1 && timestep.shape[0] !== 1) info = { batchable: true, note: 'timestep is declared [batch]' };
-    else {
+  return memo(file, async () => {
+    try {
+      // the inputs the model list already read for the precision (one header read per UNet)
+      const timestep = (await readUnetSummary(folder)).inputs.find((i) => i.name === 'timestep');
+      if (!timestep) return undefined;
+      if (timestep.shape.length === 1 && timestep.shape[0] !== 1) return { batchable: true, note: 'timestep is declared [batch]' };
       const outcome = batchTimestep(await readOnnxGraphSkeleton(file));
-      info =
-        outcome.status === 'rewritten'
-          ? { batchable: true, note: `scalar timestep, rewritten at load (${outcome.note})` }
-          : { batchable: false, note: `one UNet call per timestep: ${outcome.note}` };
+      return outcome.status === 'rewritten'
+        ? { batchable: true, note: `scalar timestep, rewritten at load (${outcome.note})` }
+        : { batchable: false, note: `one UNet call per timestep: ${outcome.note}` };
+    } catch {
+      return undefined; // an unreadable UNet is the validator's to report
     }
-  } catch {
-    info = undefined; // an unreadable UNet is the validator's to report
-  }
-  cache.set(file, { key, info });
-  return info;
+  });
 }
