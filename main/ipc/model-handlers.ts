@@ -8,6 +8,7 @@
  */
 import { FAMILY_LABEL, catalogueEntries, previewFamilyOf } from '../model-manager/catalogue';
 import { readUnetSummary } from '../model-manager/precision';
+import { interactiveThreads } from '../engine/runtime/cpu-cores';
 import { promises as fsp } from 'node:fs';
 import { isPaletteError, PaletteError } from '../../shared/errors';
 import type {
@@ -255,7 +256,8 @@ export function runtimeFromSettings(
   const forced = settings.executionProvider;
   return {
     providers: forced === 'auto' ? undefined : forced === 'cpu' ? ['cpu'] : [forced, 'cpu'],
-    intraOpNumThreads: settings.engineThreads > 0 ? settings.engineThreads : undefined,
+    // automatic (0): leave a core to the renderer while the artist paints (cpu-cores.ts)
+    intraOpNumThreads: settings.engineThreads > 0 ? settings.engineThreads : interactiveThreads(),
     optimizedModelCacheDir,
   };
 }

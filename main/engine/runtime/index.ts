@@ -1,4 +1,5 @@
 /** The engine's only door to onnxruntime (STYLE.md): sessions, providers, tensors, fp16. */
+export { interactiveThreads, physicalCores } from './cpu-cores';
 export { ModelSession, defaultIntraOpThreads, type CreateOptions, type GraphRewrite, type RuntimeOptions, type SkippedProvider } from './session';
 export { type GraphRewriteRecord, EXTERNAL_MIN_BYTES } from './optimized-cache';
 export { BATCH_TIMESTEP_REWRITE, type BatchTimestepOutcome, batchTimestep, batchTimestepRewrite } from './batch-timestep';

@@ -4,11 +4,11 @@
  * run reported with every input's dtype and dims.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PaletteError } from '../../../shared/errors';
 import { type CacheEntry, type GraphRewriteRecord, cacheEntry, readCacheMeta, removeCacheEntry, savingOptions, writeCacheMeta } from './optimized-cache';
+import { physicalCores } from './cpu-cores';
 import { type ProviderName, defaultProviderOrder, providerUnavailableReason } from './providers';
 import { type Feed, type Output, type TensorInfo, describeDims, fromOrtTensor, toOrtTensor } from './tensors';
 
@@ -40,12 +40,13 @@ export interface RuntimeOptions {
 }
 
 /**
- * Intra-op threads when none are asked for: half the logical processors (≈ the physical cores
- * with SMT), at least one. The renderer, the compositor and the OS keep a core, and on a busy
- * 2-core machine a 2-thread pool only waits for its descheduled second thread (BENCHMARKS.md).
+ * Intra-op threads when none are asked for: one per physical core (cpu-cores.ts). With spinning
+ * off and sessions run one after another, a frame then costs what its calls cost alone, and it
+ * is the fastest choice measured (BENCHMARKS.md, threads: 2 cores, 2 threads ×1.4 faster per
+ * frame than 1 thread). The renderer still gets a core whenever a run waits, since no pool spins.
  */
 export function defaultIntraOpThreads(): number {
-  return Math.max(1, Math.floor(os.availableParallelism() / 2));
+  return physicalCores();
 }
 
 export interface SkippedProvider {

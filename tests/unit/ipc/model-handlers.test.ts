@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { IpcRouter, type IpcSender } from '../../../main/ipc/router';
 import { createEventPublisher } from '../../../main/ipc/events';
+import { physicalCores } from '../../../main/engine/runtime/cpu-cores';
 import { applyingRuntimeSettings, modelHandlers, ModelService, runtimeFromSettings, type ModelEngine } from '../../../main/ipc/model-handlers';
 import { ModelRegistry } from '../../../main/model-manager';
 import { EngineHost, type ModelEntry, type EngineRuntime } from '../../../main/engine/engine-host';
@@ -279,9 +280,10 @@ describe('registry wiring', () => {
 
 describe('execution provider setting', () => {
   test('auto tries the platform order; a forced provider keeps CPU as its fallback; threads pass through', () => {
+    // automatic threads: one core is left to the renderer (at least one thread)
     expect(runtimeFromSettings({ executionProvider: 'auto', engineThreads: 0 }, '/cache')).toEqual({
       providers: undefined,
-      intraOpNumThreads: undefined,
+      intraOpNumThreads: Math.max(1, physicalCores() - 1),
       optimizedModelCacheDir: '/cache',
     });
     expect(runtimeFromSettings({ executionProvider: 'cuda', engineThreads: 2 }).providers).toEqual(['cuda', 'cpu']);
@@ -294,7 +296,7 @@ describe('execution provider setting', () => {
     settings.set({ brushSize: 10 });
     expect(applied).toEqual([]);
     expect(settings.set({ executionProvider: 'webgpu' }).executionProvider).toBe('webgpu');
-    expect(applied).toEqual([{ providers: ['webgpu', 'cpu'], intraOpNumThreads: undefined, optimizedModelCacheDir: '/cache' }]);
+    expect(applied).toEqual([{ providers: ['webgpu', 'cpu'], intraOpNumThreads: Math.max(1, physicalCores() - 1), optimizedModelCacheDir: '/cache' }]);
     settings.set({ executionProvider: 'webgpu' });
     expect(applied).toHaveLength(1);
   });
