@@ -158,15 +158,37 @@ async function interleaved(rows: Row[], per: number[], rounds: number): Promise<
 }
 
 /**
- * A stand-in for a `[batch]`-timestep UNet, for timing only: the whole stream batch in one call
- * with every sample at the first sample's timestep (the images are wrong; the cost is that of
- * the one call a batchable export makes).
+ * The stream batch as it ran before the scalar-timestep rewrite (issue 9): the same samples, one
+ * UNet call per distinct timestep (T calls per frame), on the same rewritten session, so only
+ * the call structure differs from the "+ multi-prompt stream batch" row.
  */
-function oneCallProxy(unet: UNetRunner): UNetRunner {
+function perTimestepCalls(unet: UNetRunner): UNetRunner {
   return {
-    streamBatchable: true,
+    streamBatchable: false,
     timestepCondWidth: unet.timestepCondWidth,
-    predictNoise: (b) => unet.predictNoise({ ...b, timesteps: new Int32Array(b.batch).fill(b.timesteps[0]) }),
+    predictNoise: async (b) => {
+      const groups = new Map<number, number[]>();
+      b.timesteps.forEach((t, i) => groups.set(t, [...(groups.get(t) ?? []), i]));
+      const per = (a: Float32Array | undefined): number => (a ? a.length / b.batch : 0);
+      const rows = (a: Float32Array | undefined, members: number[]): Float32Array | undefined => {
+        if (!a) return undefined;
+        const w = per(a);
+        const out = new Float32Array(members.length * w);
+        members.forEach((src, j) => out.set(a.subarray(src * w, (src + 1) * w), j * w));
+        return out;
+      };
+      const size = per(b.sample);
+      const result = new Float32Array(b.sample.length);
+      for (const [t, members] of groups) {
+        const eps = await unet.predictNoise({
+          ...b, batch: members.length, sample: rows(b.sample, members)!, timesteps: new Int32Array(members.length).fill(t),
+          encoderHiddenStates: rows(b.encoderHiddenStates, members)!, timestepCond: rows(b.timestepCond, members),
+          textEmbeds: rows(b.textEmbeds, members), timeIds: rows(b.timeIds, members),
+        });
+        members.forEach((dst, j) => result.set(eps.subarray(j * size, (j + 1) * size), dst * size));
+      }
+      return result;
+    },
   };
 }
 
@@ -292,9 +314,9 @@ export async function benchPaper(quick: boolean): Promise<PaperResult> {
     const full = await load(dirs[0], false);
     const tiny = await load(dirs[0], true);
     const tinyReal = await load(dirs[1], true);
-    const proxy = new PalettePipeline({ ...tiny.model, unet: oneCallProxy(tiny.model.unet) as typeof tiny.model.unet }, { previewDecoder: true });
-    await proxy.setCanvas(native, native);
-    await scene(proxy);
+    const perStep = new PalettePipeline({ ...full.model, unet: perTimestepCalls(full.model.unet) as typeof full.model.unet }, { previewDecoder: false });
+    await perStep.setCanvas(native, native);
+    await scene(perStep);
     const noise = Array.from({ length: 8 }, (_, k) => new Xoshiro128(11 + k, RandomStream.slotNoise).fillGaussian(new Float32Array(full.stream.latentSize)));
 
     const rowsToTime = [
@@ -303,9 +325,9 @@ export async function benchPaper(quick: boolean): Promise<PaperResult> {
       await streamRow(full),
       await streamRow(tiny),
       await streamRow(tinyReal),
-      await streamRow(proxy),
+      await streamRow(perStep),
     ];
-    const [baseline, stable, stream, tinyRow, tinyRealRow, proxyRow] = await interleaved(rowsToTime, [1, 3, 3, 3, 3, 3], quick ? 1 : 5);
+    const [baseline, stable, stream, tinyRow, tinyRealRow, perStepRow] = await interleaved(rowsToTime, [1, 3, 3, 3, 3, 3], quick ? 1 : 5);
     const baseMs = median(baseline.ms);
     const baseCpu = median(baseline.cpu);
     const P = REGIONS + 1;
@@ -326,7 +348,7 @@ export async function benchPaper(quick: boolean): Promise<PaperResult> {
       row('+ multi-prompt stream batch (live stream, full VAE)', stream, 'frame', round(PAPER.stream / PAPER.baseline, 0), PAPER.stream),
       row(`+ tiny VAE (TAESD-shaped, ${TINY_WIDTHS.fixtureScale} channels: the fixture's scale)`, tinyRow, 'frame', round(PAPER.tiny / PAPER.baseline, 0), PAPER.tiny),
       row(`+ tiny VAE (TAESD-shaped, ${TINY_WIDTHS.real} channels: TAESD's real width, wider than the fixture's "full" VAE)`, tinyRealRow, 'frame', null, null),
-      row('+ tiny VAE (fixture scale), one UNet call per frame (timing stand-in for a [batch]-timestep export)', proxyRow, 'frame', null, null),
+      row('stream batch before the scalar-timestep rewrite (one UNet call per timestep, full VAE; compare with the stream batch row)', perStepRow, 'frame', null, null),
     ];
     const scaling = await batchScaling(full, [1, P, 2 * P, T * P], quick ? 3 : 9);
     const perSample1 = scaling[0][1];
