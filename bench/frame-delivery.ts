@@ -27,6 +27,8 @@ interface Run {
   /** frames written, warm-up included (GCs are counted over all of them) */
   frames: number;
   latencies: number[];
+  /** main's part of each frame: from the worker's message to postMessage returning (ring read + serialization) */
+  mainMs: number[];
   mainGcs: number;
   mainGcMs: number;
   rendererGcs: number;
@@ -58,7 +60,18 @@ async function deliver(width: number, height: number, frames: number, buffer: Ma
   const { port1, port2 } = new MessageChannel();
   const renderer = startWorker(path.join(__dirname, 'frame-renderer.worker'), { workerData: { port: port2 }, transferList: [port2] });
   await once<{ ready?: boolean }>(renderer, (m) => !!m.ready);
-  forwarder.attach({ postMessage: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', l), close: () => port1.close() });
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  const mainMs: number[] = [];
+  let notifiedAt = 0;
+  forwarder.attach({
+    postMessage: (m) => {
+      port1.postMessage(m);
+      // frames sent when the worker said so (not later, on the renderer's ack)
+      if (notifiedAt) mainMs.push(now() - notifiedAt);
+    },
+    onMessage: (l) => port1.on('message', l),
+    close: () => port1.close(),
+  });
 
   let mainGcs = 0;
   let mainGcMs = 0;
@@ -74,8 +87,10 @@ async function deliver(width: number, height: number, frames: number, buffer: Ma
   });
   await new Promise<void>((resolve, reject) => {
     writer.on('message', (m: { done?: boolean }) => {
-      if (m.done) setTimeout(resolve, 50);
-      else available.forEach((l) => l());
+      if (m.done) return void setTimeout(resolve, 50);
+      notifiedAt = now();
+      available.forEach((l) => l());
+      notifiedAt = 0;
     });
     writer.on('error', reject);
   });
@@ -85,7 +100,7 @@ async function deliver(width: number, height: number, frames: number, buffer: Ma
   const r = await once<{ latencies?: number[]; gcs: number; gcMs: number }>(renderer, (m) => Array.isArray(m.latencies));
   await renderer.terminate();
   forwarder.close();
-  return { frames, latencies: r.latencies!.slice(WARM_UP), mainGcs, mainGcMs, rendererGcs: r.gcs, rendererGcMs: r.gcMs };
+  return { frames, latencies: r.latencies!.slice(WARM_UP), mainMs: mainMs.slice(WARM_UP), mainGcs, mainGcMs, rendererGcs: r.gcs, rendererGcMs: r.gcMs };
 }
 
 function describe(run: Run): string {
@@ -93,6 +108,7 @@ function describe(run: Run): string {
   const per200 = (n: number) => round((n * 200) / Math.max(1, run.frames), 1);
   return (
     `median ${round(median(ms))} ms, p95 ${round(percentile(ms, 95))}, p99 ${round(percentile(ms, 99))}, max ${round(Math.max(...ms))} ms; ` +
+    `main's part (ring read + serialization) median ${round(median(run.mainMs))}, p95 ${round(percentile(run.mainMs, 95))} ms; ` +
     `GCs per 200 frames: main ${per200(run.mainGcs)} (${round(run.mainGcMs, 1)} ms), renderer ${per200(run.rendererGcs)} (${round(run.rendererGcMs, 1)} ms)`
   );
 }
@@ -106,8 +122,8 @@ export async function benchFrameDelivery(frames: number): Promise<BenchRow[]> {
   ] as const) {
     // blocks taking turns, so load changes hit both alike
     const runs: Record<MainBuffer, Run> = {
-      reused: { frames: 0, latencies: [], mainGcs: 0, mainGcMs: 0, rendererGcs: 0, rendererGcMs: 0 },
-      fresh: { frames: 0, latencies: [], mainGcs: 0, mainGcMs: 0, rendererGcs: 0, rendererGcMs: 0 },
+      reused: { frames: 0, latencies: [], mainMs: [], mainGcs: 0, mainGcMs: 0, rendererGcs: 0, rendererGcMs: 0 },
+      fresh: { frames: 0, latencies: [], mainMs: [], mainGcs: 0, mainGcMs: 0, rendererGcs: 0, rendererGcMs: 0 },
     };
     const blocks = 2;
     for (let b = 0; b < blocks; b++) {
@@ -116,6 +132,7 @@ export async function benchFrameDelivery(frames: number): Promise<BenchRow[]> {
         const acc = runs[buffer];
         acc.frames += r.frames;
         acc.latencies.push(...r.latencies);
+        acc.mainMs.push(...r.mainMs);
         acc.mainGcs += r.mainGcs;
         acc.mainGcMs += r.mainGcMs;
         acc.rendererGcs += r.rendererGcs;
