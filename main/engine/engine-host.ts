@@ -232,7 +232,8 @@ export class EngineHost {
     this.canvas = { width, height };
     const grow = !this.reader.fits(width, height);
     // a bigger canvas gets a new ring; its numbering starts again, so consumers tell frames
-    // apart by identity (latestFrame() returns a new object per frame), not by seq
+    // apart by identity (latestFrame() returns a new object per frame) or by FrameStamp (ring
+    // and seq, copyNewestFrame), never by seq alone
     const next = grow ? FrameRingReader.attach(FrameRing.create(width * height * 4, this.reader.slots).buffer) : null;
     try {
       await this.request({ type: 'setCanvas', width, height, ...(next ? { ring: next.buffer } : {}) });
