@@ -10,7 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import { PaletteError } from '../../shared/errors';
 import type { EngineNotice, EngineStatus, FrameInfo, ModelDescriptor, ModelProgress } from '../../shared/ipc/channels';
 import { startWorker } from '../app/start-worker';
-import { FrameRing, FrameRingReader, type RingFrame } from '../frames/ring';
+import { FrameRing, FrameRingReader, type CopiedFrame, type FrameStamp, type PixelTarget, type RingFrame } from '../frames/ring';
 import type { EngineRuntime, FromWorker, PublishedFrame, ToWorker, WorkerInit, WorkerStatus } from './engine-protocol';
 import { PromptTokenCounter } from './prompt-tokens';
 import type { PromptTokenCount } from '../../shared/ipc/channels';
@@ -232,7 +232,8 @@ export class EngineHost {
     this.canvas = { width, height };
     const grow = !this.reader.fits(width, height);
     // a bigger canvas gets a new ring; its numbering starts again, so consumers tell frames
-    // apart by identity (latestFrame() returns a new object per frame), not by seq
+    // apart by identity (latestFrame() returns a new object per frame) or by FrameStamp (ring
+    // and seq, copyNewestFrame), never by seq alone
     const next = grow ? FrameRingReader.attach(FrameRing.create(width * height * 4, this.reader.slots).buffer) : null;
     try {
       await this.request({ type: 'setCanvas', width, height, ...(next ? { ring: next.buffer } : {}) });
@@ -295,7 +296,15 @@ export class EngineHost {
     return this.newest;
   }
 
-  /** frames published but skipped because a newer one was there first */
+  /**
+   * The newest frame unless it is `since`, copied into the caller's buffer (the frame
+   * forwarder's, reused every frame): the live path allocates nothing per frame.
+   */
+  copyNewestFrame(since: FrameStamp | null, target: PixelTarget): CopiedFrame | null {
+    return this.reader.copyNewer(since, target);
+  }
+
+  /** frames published but skipped because a newer one was there first (latestFrame's reads) */
   get droppedFrames(): number {
     return this.reader.dropped;
   }

@@ -10,6 +10,11 @@
  *   and re-reads the version: if it was odd or changed, the writer lapped the slot mid-copy
  *   and the reader retries with the newer published frame. So it never returns a torn frame,
  *   and it returns only the newest: frames published in between are dropped, never queued.
+ *
+ * Copies out: `readNewest()` gives each frame its own buffer (for consumers that keep it, e.g.
+ * an export); `copyNewer()` copies into a buffer the caller reuses (the frame forwarder, whose
+ * port serializes the pixels at once: a fresh 4 MB buffer per frame is what made the delivery
+ * tail, see BENCHMARKS.md "Where the costs are").
  */
 import { PaletteError } from '../../shared/errors';
 
@@ -38,6 +43,39 @@ export interface RingFrame {
   /** RGBA8, exactly width × height × 4 bytes, backed by its own ArrayBuffer (transferable) */
   pixels: Uint8Array<ArrayBuffer>;
 }
+
+/** Which frame of which ring: a ring replaced (bigger canvas, restarted worker) numbers again from 1. */
+export interface FrameStamp {
+  ring: SharedArrayBuffer;
+  seq: number;
+}
+
+/** A frame copied into the caller's buffer: `pixels` is a view of exactly width × height × 4 bytes of it. */
+export interface CopiedFrame extends Omit<RingFrame, 'pixels'> {
+  stamp: FrameStamp;
+  pixels: Uint8Array<ArrayBuffer>;
+}
+
+/** Where a copy goes: a view of exactly `bytes` bytes (called once the frame's size is known). */
+export type PixelTarget = (bytes: number) => Uint8Array<ArrayBuffer>;
+
+/** A buffer reused frame after frame; it is re-sized only when the frame size changes. */
+export class ReusedPixels {
+  private buffer = new ArrayBuffer(0);
+  /** times the buffer was (re)allocated */
+  allocations = 0;
+
+  /** a PixelTarget whose view spans the whole buffer, so `view.buffer` is exactly the frame */
+  readonly target: PixelTarget = (bytes) => {
+    if (this.buffer.byteLength !== bytes) {
+      this.buffer = new ArrayBuffer(bytes);
+      this.allocations++;
+    }
+    return new Uint8Array(this.buffer);
+  };
+}
+
+const freshPixels: PixelTarget = (bytes) => new Uint8Array(new ArrayBuffer(bytes));
 
 type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 /** Atomics.waitAsync (Node 16+, Chromium) is ES2024; our lib setting stops at ES2022 */
@@ -181,12 +219,32 @@ export class FrameRingReader extends FrameRing {
 
   /**
    * The newest complete frame newer than the last one read, or null if there is none.
-   * Copies it out of the ring into a fresh ArrayBuffer (the only copy main makes).
+   * Copies it out of the ring into a fresh ArrayBuffer (the caller may keep it).
    */
   readNewest(): RingFrame | null {
+    const frame = this.copyStable(this.lastSeq, freshPixels);
+    if (!frame) return null;
+    this.dropped += Math.max(0, frame.seq - this.lastSeq - 1);
+    this.lastSeq = frame.seq;
+    return frame;
+  }
+
+  /**
+   * The newest complete frame unless it is `since` or older (a stamp of this ring), copied into
+   * `target`; null when there is nothing newer. Leaves readNewest's cursor alone, so two
+   * consumers (the forwarder, an export) do not take frames from each other.
+   */
+  copyNewer(since: FrameStamp | null, target: PixelTarget): CopiedFrame | null {
+    const after = since && since.ring === this.buffer ? since.seq : 0;
+    const frame = this.copyStable(after, target);
+    return frame && { ...frame, stamp: { ring: this.buffer, seq: frame.seq } };
+  }
+
+  /** the seqlock read: the newest frame with seq > after, never torn */
+  private copyStable(after: number, target: PixelTarget): RingFrame | null {
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const seq = Atomics.load(this.header, PUBLISHED);
-      if (seq <= this.lastSeq) return null;
+      if (seq <= after) return null;
       const slot = (seq - 1) % this.slots;
       const before = Atomics.load(this.versions, slot);
       if (before & 1) continue; // the writer already lapped onto this slot: a newer frame is coming
@@ -198,12 +256,11 @@ export class FrameRingReader extends FrameRing {
       const ms = this.meta[m + 4];
       const bytes = width * height * 4;
       if (!(bytes > 0 && bytes <= this.slotBytes)) continue;
-      const pixels = new Uint8Array(new ArrayBuffer(bytes));
+      const pixels = target(bytes);
+      if (pixels.byteLength !== bytes) throw new PaletteError('E_FRAME_SIZE', `frame target gave ${pixels.byteLength} bytes for ${bytes}`);
       pixels.set(this.slotPixels(slot, bytes));
       if (Atomics.load(this.versions, slot) !== before) continue; // torn: overwritten during the copy
-      if (frameSeq <= this.lastSeq) return null;
-      this.dropped += Math.max(0, frameSeq - this.lastSeq - 1);
-      this.lastSeq = frameSeq;
+      if (frameSeq <= after) return null;
       return { seq: frameSeq, width, height, index, ms, pixels };
     }
     throw new PaletteError('E_FRAME_RING_STARVED', 'frame ring reader could not get a stable frame (writer too fast)');

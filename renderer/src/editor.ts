@@ -114,7 +114,7 @@ export async function startEditor(editor: Editor): Promise<() => void> {
     api.events.on('engine:notice', (n) => showNotice(editor, n)),
     api.events.on('engine:modelProgress', (p) => ui.set({ modelProgress: p.fraction >= 1 ? null : p })),
     api.frames.onFrame((frame) => {
-      editor.history.add(frame, { transient: editor.strokeInProgress });
+      editor.history.add(frame, { transient: editor.strokeInProgress, adopt: true });
       // a history frame being looked at stays on screen; the stream goes on into the strip
       if (ui.getState().viewingFrameId === null) drawFrame(editor.frameCanvas, frame);
       const now = performance.now();

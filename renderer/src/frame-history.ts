@@ -48,8 +48,12 @@ export class FrameHistory extends Observable<{ frames: HistoryFrame[] }> {
     super({ frames: [] });
   }
 
-  /** Record a delivered frame (its pixels are copied); returns the entry that holds it. */
-  add(frame: FrameLike, options: { transient?: boolean } = {}): HistoryFrame {
+  /**
+   * Record a delivered frame; returns the entry that holds it. Its pixels are copied, unless
+   * `adopt`: a frame from palette.frames.onFrame has a buffer of its own that nobody writes
+   * (RendererFrame), so the live stream keeps it instead of copying 4 MB per frame at 1024².
+   */
+  add(frame: FrameLike, options: { transient?: boolean; adopt?: boolean } = {}): HistoryFrame {
     const transient = options.transient ?? false;
     const hash = pixelHash(frame.rgba, frame.width, frame.height);
     let frames = this.getState().frames;
@@ -62,7 +66,7 @@ export class FrameHistory extends Observable<{ frames: HistoryFrame[] }> {
     const seen = frames.find((f) => f.hash === hash && samePixels(f, frame));
     const entry: HistoryFrame = seen
       ? { ...seen, index: frame.index, transient }
-      : { id: this.nextId++, index: frame.index, width: frame.width, height: frame.height, rgba: frame.rgba.slice(), hash, transient };
+      : { id: this.nextId++, index: frame.index, width: frame.width, height: frame.height, rgba: options.adopt ? frame.rgba : frame.rgba.slice(), hash, transient };
     const kept = frames.filter((f) => f !== seen);
     this.set({ frames: [...kept, entry].slice(-this.size) });
     return entry;

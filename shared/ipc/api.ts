@@ -28,6 +28,7 @@ export type Unsubscribe = () => void;
 
 /** A frame as the renderer receives it: RGBA8, height × width × 4. */
 export interface RendererFrame extends FrameInfo {
+  /** this frame's own buffer (a new one per frame, never reused by main): keep it, never write it */
   rgba: Uint8ClampedArray;
 }
 

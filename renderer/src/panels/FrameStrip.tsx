@@ -3,6 +3,7 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useEditor, useUi } from '../hooks';
 import type { HistoryFrame } from '../frame-history';
 import { viewFrame } from '../results';
+import { drawFrame } from '../editor';
 
 const THUMB = 48;
 
@@ -12,10 +13,9 @@ function Thumb({ frame }: { frame: HistoryFrame }) {
     const c = ref.current;
     const ctx = c?.getContext('2d');
     if (!c || !ctx) return;
+    // drawn from the frame's own pixels (no copy of them per thumbnail)
     const full = document.createElement('canvas');
-    full.width = frame.width;
-    full.height = frame.height;
-    full.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(frame.rgba), frame.width, frame.height), 0, 0);
+    drawFrame(full, frame);
     const scale = THUMB / Math.max(frame.width, frame.height);
     c.width = Math.max(1, Math.round(frame.width * scale));
     c.height = Math.max(1, Math.round(frame.height * scale));

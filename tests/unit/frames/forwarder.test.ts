@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { FrameForwarder, type FramePort, type FrameSource } from '../../../main/frames/forwarder';
-import { FrameRing, FrameRingReader, FrameRingWriter, type RingFrame } from '../../../main/frames/ring';
+import { FrameRing, FrameRingReader, FrameRingWriter } from '../../../main/frames/ring';
 import { EngineHost } from '../../../main/engine/engine-host';
 import { createPaletteApi, type IpcEventLike, type IpcLike } from '../../../preload/api';
 import { FRAMES_PORT_EVENT, type FrameMessage } from '../../../shared/ipc/channels';
@@ -12,10 +12,9 @@ function ringSource() {
   const ring = FrameRing.create(4 * 4 * 4);
   const writer = FrameRingWriter.attach(ring.buffer);
   const reader = FrameRingReader.attach(ring.buffer);
-  let newest: RingFrame | null = null;
   const listeners = new Set<() => void>();
   const source: FrameSource = {
-    latestFrame: () => (newest = reader.readNewest() ?? newest),
+    copyNewestFrame: (since, target) => reader.copyNewer(since, target),
     onFrameAvailable: (l) => (listeners.add(l), () => listeners.delete(l)),
   };
   const publish = (index: number) => {
@@ -30,7 +29,8 @@ class RecordingPort implements FramePort {
   closed = false;
   private listener: ((data: unknown) => void) | null = null;
   postMessage(message: FrameMessage): void {
-    this.sent.push(message);
+    // a port serializes the message before postMessage returns (the forwarder reuses its buffer)
+    this.sent.push({ ...message, pixels: message.pixels.slice(0) });
   }
   onMessage(listener: (data: unknown) => void): void {
     this.listener = listener;

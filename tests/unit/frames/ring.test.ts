@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { FrameRing, FrameRingReader, FrameRingWriter } from '../../../main/frames/ring';
+import { FrameRing, FrameRingReader, FrameRingWriter, ReusedPixels, type FrameStamp } from '../../../main/frames/ring';
 import { startWorker } from '../../../main/app/start-worker';
 
 function frameOf(seq: number, width: number, height: number) {
@@ -34,6 +34,34 @@ describe('FrameRing in one thread', () => {
     expect([small?.seq, small?.width, small?.height, small?.pixels.byteLength]).toEqual([6, 4, 2, 32]);
   });
 
+  test('copyNewer copies into the caller\'s buffer, re-sized only when the frame size changes; a stamp of another ring is no frame of this one', () => {
+    const ring = FrameRing.create(8 * 8 * 4);
+    const writer = FrameRingWriter.attach(ring.buffer);
+    const reader = FrameRingReader.attach(ring.buffer);
+    const reused = new ReusedPixels();
+    expect(reader.copyNewer(null, reused.target)).toBeNull();
+    writer.write(frameOf(1, 8, 8));
+    const a = reader.copyNewer(null, reused.target)!;
+    expect([a.seq, a.width, a.height, a.pixels.buffer.byteLength, tornWords(a.pixels, 1)]).toEqual([1, 8, 8, 256, 0]);
+    expect(reader.copyNewer(a.stamp, reused.target)).toBeNull();
+    const bufferOfA = a.pixels.buffer;
+    writer.write(frameOf(2, 8, 8));
+    const b = reader.copyNewer(a.stamp, reused.target)!;
+    expect(b.pixels.buffer).toBe(bufferOfA); // same size: the same buffer again
+    writer.write(frameOf(3, 4, 2)); // a smaller canvas in the same ring
+    const c = reader.copyNewer(b.stamp, reused.target)!;
+    expect([c.seq, c.width, c.height, c.pixels.buffer.byteLength, tornWords(c.pixels, 3)]).toEqual([3, 4, 2, 32, 0]);
+    expect(reused.allocations).toBe(2);
+    // a new ring numbers from 1 again: a stamp from the old one does not hide its frames
+    const next = FrameRing.create(16 * 16 * 4);
+    FrameRingWriter.attach(next.buffer).write(frameOf(1, 16, 16));
+    const stale: FrameStamp = c.stamp;
+    const d = FrameRingReader.attach(next.buffer).copyNewer(stale, reused.target)!;
+    expect([d.seq, d.width, tornWords(d.pixels, 1)]).toEqual([1, 16, 0]);
+    expect(() => reader.copyNewer(null, () => new Uint8Array(3))).toThrow(/E_FRAME_SIZE|frame target/);
+    expect(reader.lastSeq).toBe(0);
+  });
+
   test('a frame larger than a slot, or with the wrong byte count, is refused with a named error', () => {
     const ring = FrameRing.create(8 * 8 * 4);
     const writer = FrameRingWriter.attach(ring.buffer);
@@ -58,6 +86,52 @@ describe('FrameRing in one thread', () => {
 });
 
 describe('FrameRing across real threads', () => {
+  test('a reader copying into one reused buffer (the forwarder) never sees a torn frame either', async () => {
+    const width = 128;
+    const height = 128;
+    const frames = 20000;
+    const ring = FrameRing.create(width * height * 4, 3);
+    const reader = FrameRingReader.attach(ring.buffer);
+    const done = new SharedArrayBuffer(12);
+    const doneFlag = new Int32Array(done);
+    const worker = startWorker(path.join(__dirname, 'ring-writer.worker'), {
+      workerData: { buffer: ring.buffer, done, frames, width, height },
+    });
+    const exited = new Promise<number>((resolve, reject) => {
+      worker.once('exit', resolve);
+      worker.once('error', reject);
+    });
+    while (Atomics.load(doneFlag, 2) === 0) await new Promise((r) => setTimeout(r, 2));
+    Atomics.store(doneFlag, 1, 1);
+    Atomics.notify(doneFlag, 1);
+
+    const reused = new ReusedPixels();
+    let since: FrameStamp | null = null;
+    let reads = 0;
+    let torn = 0;
+    let outOfOrder = 0;
+    let previous = 0;
+    while (Atomics.load(doneFlag, 0) === 0) {
+      const frame = reader.copyNewer(since, reused.target);
+      if (!frame) continue;
+      reads++;
+      torn += tornWords(frame.pixels, frame.seq) > 0 ? 1 : 0;
+      if (frame.seq <= previous || frame.index !== frame.seq || frame.pixels.buffer.byteLength !== width * height * 4) outOfOrder++;
+      previous = frame.seq;
+      since = frame.stamp;
+    }
+    expect(await exited).toBe(0);
+    const last = reader.copyNewer(since, reused.target);
+    if (last) expect(tornWords(last.pixels, frames)).toBe(0);
+    expect(last?.seq ?? previous).toBe(frames);
+    expect(reader.copyNewer(last?.stamp ?? since, reused.target)).toBeNull(); // nothing newer than the newest
+    expect(reads).toBeGreaterThan(10);
+    expect(torn).toBe(0);
+    expect(outOfOrder).toBe(0);
+    expect(reused.allocations).toBe(1); // one buffer for all of them
+    expect(reader.lastSeq).toBe(0); // readNewest's cursor is not moved by copies
+  });
+
   test('a reader racing a writer thread never sees a torn frame, and the newest wins', async () => {
     const width = 128;
     const height = 128;

@@ -75,6 +75,21 @@ describe('frame history', () => {
     f.rgba.fill(0);
     expect(h.newest?.rgba[0]).toBe(9);
   });
+
+  test('adopts a delivered frame\'s own buffer instead of copying it, and still tells repeats apart by content', () => {
+    const h = new FrameHistory();
+    const a = frame(3, 1);
+    const kept = h.add(a, { adopt: true });
+    expect(kept.rgba).toBe(a.rgba);
+    // the same picture again in a new buffer: one entry, the first buffer
+    expect(h.add(frame(3, 2), { adopt: true }).rgba).toBe(a.rgba);
+    const b = frame(4, 3);
+    h.add(b, { adopt: true });
+    expect(h.getState().frames.map((f) => [f.rgba[0], f.rgba === a.rgba || f.rgba === b.rgba])).toEqual([
+      [3, true],
+      [4, true],
+    ]);
+  });
 });
 
 describe('background cover scale', () => {
