@@ -65,19 +65,43 @@ export function positiveBounds(raw: CanvasMask, width: number, r: Rect): Rect | 
   return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
+/** bounding box of nonzero pixels within `r` (where the blur input can be nonzero), or null */
+export function nonzeroBounds(raw: CanvasMask, width: number, r: Rect): Rect | null {
+  let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1;
+  for (let y = r.y0; y < r.y1; y++) {
+    const off = y * width;
+    let first = -1;
+    for (let x = r.x0; x < r.x1; x++) {
+      if (raw[off + x] !== 0) {
+        first = x;
+        break;
+      }
+    }
+    if (first < 0) continue;
+    let last = first;
+    for (let x = r.x1 - 1; x > first; x--) {
+      if (raw[off + x] !== 0) {
+        last = x;
+        break;
+      }
+    }
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    y1 = y;
+  }
+  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
 /** 1 where any of `above` has raw > 0 at canvas pixel p */
 function coveredAt(above: readonly CanvasMask[], p: number): number {
   for (const a of above) if (a[p] > 0) return 1;
   return 0;
 }
 
-/**
- * input (window-sized) = raw · scale · (cover_alpha where a layer above has raw > 0); also
- * records the cover in `covered` where raw ≠ 0 (elsewhere the input is 0 whatever covers it,
- * and 0 is written).
- */
+/** input (window-sized) = raw · scale · (cover_alpha where a visible layer above has raw > 0) */
 export function blurInput(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
-  win: Rect, input: Float64Array, covered: Uint8Array): void {
+  win: Rect, input: Float64Array): void {
   const w = win.x1 - win.x0;
   const h = win.y1 - win.y0;
   for (let y = 0; y < h; y++) {
@@ -85,60 +109,7 @@ export function blurInput(raw: CanvasMask, scale: number, alpha: number, above: 
     const dst = y * w;
     for (let x = 0; x < w; x++) {
       const v = raw[src + x] * scale;
-      const c = v !== 0 && above.length > 0 ? coveredAt(above, src + x) : 0;
-      input[dst + x] = c ? v * alpha : v;
-      covered[dst + x] = c;
-    }
-  }
-}
-
-/**
- * nonzero (window-sized) = 1 where the blur input is not 0, as blurInput computes it (cover is
- * looked up only where it decides: α·v underflowing or α = 0).
- */
-export function inputNonzero(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
-  win: Rect, nonzero: Uint8Array): void {
-  const w = win.x1 - win.x0;
-  const h = win.y1 - win.y0;
-  if (raw instanceof Uint8Array && scale * alpha > 0) {
-    // no alpha value underflows: nonzero exactly where raw is
-    for (let y = 0; y < h; y++) {
-      const src = (y + win.y0) * width + win.x0;
-      const dst = y * w;
-      for (let x = 0; x < w; x++) nonzero[dst + x] = raw[src + x] !== 0 ? 1 : 0;
-    }
-    return;
-  }
-  for (let y = 0; y < h; y++) {
-    const src = (y + win.y0) * width + win.x0;
-    const dst = y * w;
-    for (let x = 0; x < w; x++) {
-      const v = raw[src + x] * scale;
-      nonzero[dst + x] = v !== 0 && (v * alpha !== 0 || !coveredAt(above, src + x)) ? 1 : 0;
-    }
-  }
-}
-
-/**
- * d (rect-sized) = new input − the input the stored blur was made from (`applied` raw under
- * `appliedCover`), with the same arithmetic as blurInput so both sides are its exact bits;
- * then records the new state as applied.
- */
-export function differenceOnRect(raw: CanvasMask, applied: CanvasMask, appliedCover: Uint8Array, scale: number,
-  alpha: number, above: readonly CanvasMask[], width: number, rect: Rect, d: Float64Array): void {
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  for (let y = 0; y < h; y++) {
-    const src = (y + rect.y0) * width + rect.x0;
-    const dst = y * w;
-    for (let x = 0; x < w; x++) {
-      const p = src + x;
-      const vn = raw[p] * scale;
-      const vo = applied[p] * scale;
-      const c = vn !== 0 && above.length > 0 ? coveredAt(above, p) : 0;
-      d[dst + x] = (c ? vn * alpha : vn) - (appliedCover[p] ? vo * alpha : vo);
-      applied[p] = raw[p];
-      appliedCover[p] = c;
+      input[dst + x] = v !== 0 && above.length > 0 && coveredAt(above, src + x) ? v * alpha : v;
     }
   }
 }

@@ -4,18 +4,20 @@
  * the edited layer within blur radius of the changed pixels, the layers below it only where
  * the edit changed what covers them, and count/bg (latent-sized, cheap) in full.
  *
- * Each layer keeps its blurred mask and brings it up to date incrementally (layer-blur.ts).
+ * Per layer it keeps only the raw mask (1 byte a pixel for alpha masks) and Q_k (latent-sized);
+ * every recompute blurs its window the full way, tile by tile (tile-blur.ts), so a window gives
+ * the same bits as the whole canvas and nothing canvas-sized in float is ever held.
  */
 import { PaletteError } from '../../../shared/errors';
-import { gaussianKernel, kernelTails, tailRoundingError } from './blur';
-import { diffAndCopy, positiveBounds, type CanvasMask } from './blur-input';
-import { LayerBlur, type BlurContext, type BlurStats, type LayerState } from './layer-blur';
-import { quantizeBlocks, type MaskType } from './quantize';
-import { unionRect, type Rect } from './rect';
+import { gaussianKernel, kernelTails } from './blur';
+import { diffAndCopy, nonzeroBounds, positiveBounds, type CanvasMask } from './blur-input';
+import type { MaskType } from './quantize';
+import { reachBlocks, unionRect } from './rect';
+import { TileBlur, type BlurContext, type BlurStats, type LayerState } from './tile-blur';
 
 export type { CanvasMask } from './blur-input';
 export type { Rect } from './rect';
-export type { BlurStats } from './layer-blur';
+export type { BlurStats } from './tile-blur';
 
 /** latent pixel = 8×8 canvas pixels */
 export const LATENT_FACTOR = 8;
@@ -68,7 +70,7 @@ export class MaskCompositor {
   private countK: Float32Array[] = [];
   private bgK: Float32Array[] = [];
   private countDirty = true;
-  private readonly blur: LayerBlur;
+  private readonly blur: TileBlur;
 
   constructor(height: number, width: number, quantization: MaskQuantization) {
     if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0 && height % LATENT_FACTOR === 0 && width % LATENT_FACTOR === 0)) {
@@ -78,7 +80,7 @@ export class MaskCompositor {
     this.width = width;
     this.latentHeight = height / LATENT_FACTOR;
     this.latentWidth = width / LATENT_FACTOR;
-    this.blur = new LayerBlur(height, width, LATENT_FACTOR);
+    this.blur = new TileBlur(height, width, LATENT_FACTOR);
     this.quant = quantization;
     this.allocateSteps();
   }
@@ -107,14 +109,20 @@ export class MaskCompositor {
     return this.layer(id).quantized;
   }
 
-  /** counts of incremental, full and repairing blurs so far */
+  /** windows, tiles and pixels blurred so far */
   get blurStats(): Readonly<BlurStats> {
     return this.blur.stats;
   }
 
-  /** the layer's blurred cover × raw mask before strength (canvas-sized; current after update()) */
-  blurredMask(id: string): Float64Array {
-    return this.layer(id).blurred;
+  /** bytes this compositor holds: raw masks, Q_k, count/bg and the tile scratch */
+  get memoryBytes(): number {
+    let n = this.blur.scratchBytes;
+    for (const q of [...this.countK, ...this.bgK]) n += q.byteLength;
+    for (const l of this.layers) {
+      n += l.raw.byteLength;
+      for (const q of l.quantized) n += q.byteLength;
+    }
+    return n;
   }
 
   /**
@@ -143,29 +151,21 @@ export class MaskCompositor {
       checkLayerInput(l, this.height, this.width);
     }
     const old = new Map(this.layers.map((l) => [l.id, l]));
-    const size = this.height * this.width;
     this.layers = layers.map((l) => {
       const prev = old.get(l.id);
       const quantized = prev && prev.quantized.length === this.steps ? prev.quantized : this.newStepMasks();
       const kernel = gaussianKernel(l.maskBlur);
-      const tails = kernelTails(kernel);
       return {
         id: l.id,
         raw: l.mask.slice(),
-        applied: l.mask.slice(),
-        appliedCover: prev?.appliedCover ?? new Uint8Array(size),
         rawScale: l.mask instanceof Uint8Array ? 1 / 255 : 1,
         strength: l.maskStrength,
         kernel,
-        tails,
-        tailError: tailRoundingError(kernel, tails),
+        tails: kernelTails(kernel),
         visible: l.visible,
-        blurred: prev?.blurred ?? new Float64Array(size),
-        drift: prev?.drift ?? new Float64Array(this.latentHeight * this.latentWidth),
         quantized,
         dirty: null,
-        reblur: true,
-        requantize: false,
+        recompute: true,
       };
     });
     this.countDirty = true;
@@ -184,7 +184,6 @@ export class MaskCompositor {
     const newScale = mask instanceof Uint8Array ? 1 / 255 : 1;
     if (newScale !== layer.rawScale || mask.constructor !== layer.raw.constructor) {
       layer.raw = mask.slice();
-      layer.applied = mask.slice();
       layer.rawScale = newScale;
       this.markAllDirty();
       return true;
@@ -214,7 +213,7 @@ export class MaskCompositor {
     if (options.maskStrength !== undefined && options.maskStrength !== layer.strength) {
       checkUnit(id, 'mask strength', options.maskStrength);
       layer.strength = options.maskStrength;
-      layer.requantize = true;
+      layer.recompute = true;
       this.countDirty = true;
       changed = true;
     }
@@ -222,8 +221,7 @@ export class MaskCompositor {
       checkBlur(id, options.maskBlur);
       layer.kernel = gaussianKernel(options.maskBlur);
       layer.tails = kernelTails(layer.kernel);
-      layer.tailError = tailRoundingError(layer.kernel, layer.tails);
-      layer.reblur = true;
+      layer.recompute = true;
       this.countDirty = true;
       changed = true;
     }
@@ -249,43 +247,37 @@ export class MaskCompositor {
       this.allocateSteps();
       for (const l of this.layers) l.quantized = this.newStepMasks();
     }
-    if (!sameAlpha) this.markAllDirty();
-    for (const l of this.layers) l.requantize = true;
-    this.countDirty = true;
+    this.markAllDirty();
     return true;
   }
 
   /** true when an update() would change anything */
   get needsUpdate(): boolean {
-    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.reblur || l.requantize);
+    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.recompute);
   }
 
   /** Brings every quantized mask, count and bg up to date. */
   update(): boolean {
     let any = false;
-    const full: Rect = { x0: 0, y0: 0, x1: this.width, y1: this.height };
+    const F = LATENT_FACTOR;
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
-      if (!layer.dirty && !layer.reblur && !layer.requantize) continue;
+      if (!layer.dirty && !layer.recompute) continue;
       any = true;
+      const r = layer.kernel.radius;
       if (!layer.visible) {
-        // its stored blur goes stale while hidden: showing it again re-blurs every layer
         for (const q of layer.quantized) q.fill(0);
-      } else if (layer.reblur) {
-        this.blur.reblur(layer, this.context(i));
-        this.quantize(i, full);
-      } else {
-        const ctx = this.context(i);
-        let win = layer.dirty ? this.blur.applyChange(layer, ctx, layer.dirty) : null;
-        if (layer.requantize) win = full;
-        if (win) {
-          this.blur.settle(layer, ctx, win);
-          this.quantize(i, win);
-        }
+      } else if (layer.recompute) {
+        // only the input's reach can be nonzero
+        for (const q of layer.quantized) q.fill(0);
+        const support = nonzeroBounds(layer.raw, this.width, { x0: 0, y0: 0, x1: this.width, y1: this.height });
+        if (support) this.blur.run(layer, this.context(i), reachBlocks(support, r, this.width, this.height, F));
+      } else if (layer.dirty) {
+        this.blur.run(layer, this.context(i), reachBlocks(layer.dirty, r, this.width, this.height, F));
       }
       layer.dirty = null;
-      layer.reblur = false;
-      layer.requantize = false;
+      layer.recompute = false;
+      this.countDirty = true;
     }
     if (this.countDirty) {
       this.recomputeCount();
@@ -314,7 +306,7 @@ export class MaskCompositor {
   }
 
   private markAllDirty(): void {
-    for (const l of this.layers) l.reblur = true;
+    for (const l of this.layers) l.recompute = true;
     this.countDirty = true;
   }
 
@@ -322,13 +314,6 @@ export class MaskCompositor {
     const q = this.quant;
     const above = this.layers.slice(index + 1).filter((l) => l.visible).map((l) => l.raw);
     return { above, coverAlpha: q.coverAlpha, noiseLevels: q.noiseLevels, maskType: q.maskType };
-  }
-
-  private quantize(index: number, win: Rect): void {
-    const layer = this.layers[index];
-    quantizeBlocks(layer.blurred, this.width, 0, 0, win, layer.strength, this.quant.noiseLevels, this.quant.maskType,
-      layer.quantized, this.latentWidth, LATENT_FACTOR);
-    this.countDirty = true;
   }
 
   private recomputeCount(): void {

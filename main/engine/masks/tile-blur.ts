@@ -1,0 +1,145 @@
+/**
+ * Blurs and quantizes one layer on a block-aligned canvas window, tile by tile, the full way
+ * every time (ENGINE-SPEC §3.1–3.5): cover × raw input, separable blur with replicate padding,
+ * strength, quantization and area downsampling. Each output pixel depends only on the input in
+ * its own (2r + 1)² window, so recomputing any window gives the same bits as recomputing the
+ * whole canvas: edits never drift, and `Q > 0` is exact (where no input reaches, every sum is
+ * of exact zeros).
+ *
+ * Nothing canvas-sized is kept. The scratch holds one tile (at most TILE_W × TILE_H outputs)
+ * and its input reach, so working memory depends on the blur radius, not on the canvas area.
+ * Tiles whose input window holds no nonzero pixel are 0 without blurring.
+ */
+import { blurScratch, convolveRowsTransposed, type BlurScratch, type GaussianKernel } from './blur';
+import { blurInput, nonzeroBounds, type CanvasMask } from './blur-input';
+import { quantizeBlocks, type MaskType } from './quantize';
+import { growRect, type Rect } from './rect';
+
+/** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
+export const TILE_W = 256;
+export const TILE_H = 512;
+
+export interface LayerState {
+  id: string;
+  raw: CanvasMask;
+  /** 1/255 for alpha masks, 1 for float masks */
+  rawScale: number;
+  strength: number;
+  kernel: GaussianKernel;
+  /** kernelTails(kernel) */
+  tails: Float64Array;
+  visible: boolean;
+  /** Q_k, latent-sized, one per step */
+  quantized: Float32Array[];
+  /** canvas rectangle of the blur input (cover × raw) that changed since the last update */
+  dirty: Rect | null;
+  /** recompute the whole layer (new layer, blur σ, strength, visibility, quantization) */
+  recompute: boolean;
+}
+
+/** what a layer's blur depends on besides the layer itself */
+export interface BlurContext {
+  /** raw masks of the visible layers above */
+  readonly above: readonly CanvasMask[];
+  readonly coverAlpha: number;
+  readonly noiseLevels: Float64Array;
+  readonly maskType: MaskType;
+}
+
+/** how much blurring updates did (tests and benchmarks read it) */
+export interface BlurStats {
+  /** windows recomputed */
+  windows: number;
+  /** tiles blurred */
+  tiles: number;
+  /** tiles found empty (no input within reach) and set to 0 without blurring */
+  emptyTiles: number;
+  /** output pixels blurred */
+  pixels: number;
+}
+
+export class TileBlur {
+  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0 };
+  private input = new Float64Array(0);
+  private pass1 = new Float64Array(0);
+  private out = new Float64Array(0);
+  private scratch: BlurScratch = blurScratch(0);
+  private scratchLen = -1;
+
+  constructor(readonly height: number, readonly width: number, readonly factor: number) {}
+
+  /** bytes of scratch held now (bounded by tile size and the largest blur radius used) */
+  get scratchBytes(): number {
+    return this.input.byteLength + this.pass1.byteLength + this.out.byteLength +
+      this.scratch.boundary.byteLength + this.scratch.delta.byteLength + this.scratch.direct.byteLength;
+  }
+
+  /** Recomputes Q_k of the layer on the blocks of `win` (block-aligned, inside the canvas). */
+  run(layer: LayerState, ctx: BlurContext, win: Rect): void {
+    if (win.x1 <= win.x0 || win.y1 <= win.y0) return;
+    this.stats.windows++;
+    for (let y0 = win.y0; y0 < win.y1; y0 += TILE_H) {
+      for (let x0 = win.x0; x0 < win.x1; x0 += TILE_W) {
+        this.tile(layer, ctx, { x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) });
+      }
+    }
+  }
+
+  /** Releases the scratch (it is allocated again on the next run). */
+  release(): void {
+    this.input = new Float64Array(0);
+    this.pass1 = new Float64Array(0);
+    this.out = new Float64Array(0);
+    this.scratch = blurScratch(0);
+    this.scratchLen = -1;
+  }
+
+  private tile(layer: LayerState, ctx: BlurContext, out: Rect): void {
+    const W = this.width;
+    const H = this.height;
+    const r = layer.kernel.radius;
+    const inWin = growRect(out, r, W, H);
+    const ow = out.x1 - out.x0;
+    const oh = out.y1 - out.y0;
+    if (!nonzeroBounds(layer.raw, W, inWin)) {
+      this.stats.emptyTiles++;
+      this.writeZeros(layer, out);
+      return;
+    }
+    this.stats.tiles++;
+    this.stats.pixels += ow * oh;
+    const iw = inWin.x1 - inWin.x0;
+    const ih = inWin.y1 - inWin.y0;
+    const input = this.buffer('input', iw * ih);
+    blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, input);
+    let blurred = input;
+    if (r > 0) {
+      const len = Math.max(iw, ih);
+      if (len > this.scratchLen) {
+        this.scratch = blurScratch(len);
+        this.scratchLen = len;
+      }
+      const pass1 = this.buffer('pass1', ow * ih);
+      blurred = this.buffer('out', ow * oh);
+      // rows: input rows × output columns, transposed to output columns × input rows
+      convolveRowsTransposed(input, ih, iw, inWin.x0, W, out.x0, ow, layer.kernel, layer.tails, this.scratch, pass1);
+      // columns: back to output rows × output columns
+      convolveRowsTransposed(pass1, ow, ih, inWin.y0, H, out.y0, oh, layer.kernel, layer.tails, this.scratch, blurred, 0, ow);
+    }
+    quantizeBlocks(blurred, ow, out.x0, out.y0, out, layer.strength, ctx.noiseLevels, ctx.maskType,
+      layer.quantized, W / this.factor, this.factor);
+  }
+
+  private writeZeros(layer: LayerState, out: Rect): void {
+    const F = this.factor;
+    const lw = this.width / F;
+    for (const q of layer.quantized) {
+      for (let by = out.y0 / F; by < out.y1 / F; by++) q.fill(0, by * lw + out.x0 / F, by * lw + out.x1 / F);
+    }
+  }
+
+  private buffer(name: 'input' | 'pass1' | 'out', n: number): Float64Array {
+    if (this[name].length < n) this[name] = new Float64Array(n);
+    return this[name];
+  }
+}
