@@ -114,6 +114,11 @@ export class MaskCompositor {
     return this.blur.stats;
   }
 
+  /** whether the blur's vertical pass runs as WebAssembly SIMD (else plain JavaScript, same bits) */
+  get simd(): boolean {
+    return this.blur.simd;
+  }
+
   /** bytes this compositor holds: raw masks, Q_k, count/bg and the tile scratch */
   get memoryBytes(): number {
     let n = this.blur.scratchBytes;

@@ -10,10 +10,11 @@
  * and its input reach, so working memory depends on the blur radius, not on the canvas area.
  * Tiles whose input window holds no nonzero pixel are 0 without blurring.
  */
-import { blurScratch, convolveRowsTransposed, type BlurScratch, type GaussianKernel } from './blur';
+import { blurColumns, blurRows, type GaussianKernel } from './blur';
 import { blurInput, nonzeroBounds, type CanvasMask } from './blur-input';
 import { quantizeBlocks, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
+import { TileMemory } from './simd';
 
 /** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
 export const TILE_W = 256;
@@ -60,18 +61,20 @@ export interface BlurStats {
 
 export class TileBlur {
   readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0 };
-  private input = new Float64Array(0);
-  private pass1 = new Float64Array(0);
-  private out = new Float64Array(0);
-  private scratch: BlurScratch = blurScratch(0);
-  private scratchLen = -1;
+  private readonly memory: TileMemory;
 
-  constructor(readonly height: number, readonly width: number, readonly factor: number) {}
+  constructor(readonly height: number, readonly width: number, readonly factor: number, useSimd?: boolean) {
+    this.memory = new TileMemory(useSimd);
+  }
 
   /** bytes of scratch held now (bounded by tile size and the largest blur radius used) */
   get scratchBytes(): number {
-    return this.input.byteLength + this.pass1.byteLength + this.out.byteLength +
-      this.scratch.boundary.byteLength + this.scratch.delta.byteLength + this.scratch.direct.byteLength;
+    return this.memory.bytes;
+  }
+
+  /** whether the vertical pass runs as WebAssembly SIMD */
+  get simd(): boolean {
+    return this.memory.simd;
   }
 
   /** Recomputes Q_k of the layer on the blocks of `win` (block-aligned, inside the canvas). */
@@ -87,17 +90,14 @@ export class TileBlur {
 
   /** Releases the scratch (it is allocated again on the next run). */
   release(): void {
-    this.input = new Float64Array(0);
-    this.pass1 = new Float64Array(0);
-    this.out = new Float64Array(0);
-    this.scratch = blurScratch(0);
-    this.scratchLen = -1;
+    this.memory.release();
   }
 
   private tile(layer: LayerState, ctx: BlurContext, out: Rect): void {
     const W = this.width;
     const H = this.height;
-    const r = layer.kernel.radius;
+    const kernel = layer.kernel;
+    const r = kernel.radius;
     const inWin = growRect(out, r, W, H);
     const ow = out.x1 - out.x0;
     const oh = out.y1 - out.y0;
@@ -110,21 +110,15 @@ export class TileBlur {
     this.stats.pixels += ow * oh;
     const iw = inWin.x1 - inWin.x0;
     const ih = inWin.y1 - inWin.y0;
-    const input = this.buffer('input', iw * ih);
-    blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, input);
-    let blurred = input;
+    const b = this.memory.buffers({ input: iw * ih, pass1: ow * ih, out: ow * oh, line: Math.max(iw, ih), weights: 2 * r + 1 });
+    blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, b.input);
+    let blurred = b.input;
     if (r > 0) {
-      const len = Math.max(iw, ih);
-      if (len > this.scratchLen) {
-        this.scratch = blurScratch(len);
-        this.scratchLen = len;
-      }
-      const pass1 = this.buffer('pass1', ow * ih);
-      blurred = this.buffer('out', ow * oh);
-      // rows: input rows × output columns, transposed to output columns × input rows
-      convolveRowsTransposed(input, ih, iw, inWin.x0, W, out.x0, ow, layer.kernel, layer.tails, this.scratch, pass1);
-      // columns: back to output rows × output columns
-      convolveRowsTransposed(pass1, ow, ih, inWin.y0, H, out.y0, oh, layer.kernel, layer.tails, this.scratch, blurred, 0, ow);
+      b.weights.set(kernel.weights);
+      // rows: input rows × output columns, then columns: output rows × output columns
+      blurRows(b.input, ih, iw, inWin.x0, W, out.x0, ow, kernel, layer.tails, b.scratch, b.pass1);
+      blurColumns(b.pass1, ow, inWin.y0, H, out.y0, oh, kernel, b.scratch, b.out, this.memory.sums, b.weights);
+      blurred = b.out;
     }
     quantizeBlocks(blurred, ow, out.x0, out.y0, out, layer.strength, ctx.noiseLevels, ctx.maskType,
       layer.quantized, W / this.factor, this.factor);
@@ -136,10 +130,5 @@ export class TileBlur {
     for (const q of layer.quantized) {
       for (let by = out.y0 / F; by < out.y1 / F; by++) q.fill(0, by * lw + out.x0 / F, by * lw + out.x1 / F);
     }
-  }
-
-  private buffer(name: 'input' | 'pass1' | 'out', n: number): Float64Array {
-    if (this[name].length < n) this[name] = new Float64Array(n);
-    return this[name];
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * The SIMD column sums (main/engine/masks/wasm/column-sums.wat): the committed embedding is the
+ * source's assembly, and it gives the plain JavaScript path's bits, on raw sums and on whole
+ * compositor outputs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { columnSums, gaussianKernel } from '../../../main/engine/masks/blur';
+import { MaskCompositor, type MaskLayerInput } from '../../../main/engine/masks';
+import { TileMemory } from '../../../main/engine/masks/simd';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { embedding } = require('../../../scripts/build-wasm.js') as { embedding(wat: string): Promise<string> };
+
+const WASM_DIR = path.join(__dirname, '..', '..', '..', 'main', 'engine', 'masks', 'wasm');
+
+describe('WebAssembly column sums', () => {
+  test('the committed embedding is what the .wat source assembles to', async () => {
+    const wats = fs.readdirSync(WASM_DIR).filter((f) => f.endsWith('.wat'));
+    expect(wats.length).toBeGreaterThan(0);
+    for (const f of wats) {
+      const committed = fs.readFileSync(path.join(WASM_DIR, f.replace(/\.wat$/, '.wasm.ts')), 'utf8');
+      expect(committed).toBe(await embedding(path.join(WASM_DIR, f)));
+    }
+  });
+
+  test('SIMD is available here and gives the bits of the JavaScript sums', () => {
+    const mem = new TileMemory(true);
+    expect(mem.simd).toBe(true);
+    let s = 3;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (const sigma of [0.4, 2, 7.3, 32]) {
+      const k = gaussianKernel(sigma);
+      const r = k.radius;
+      const width = 37 + Math.floor(rnd() * 30);
+      const rows = 2 * r + 5;
+      const b = mem.buffers({ input: 0, pass1: rows * width, out: width, line: Math.max(rows, width) + 2, weights: 2 * r + 1 });
+      for (let i = 0; i < rows * width; i++) b.pass1[i] = rnd() < 0.2 ? 0 : rnd() * (rnd() < 0.5 ? 1e-9 : 1);
+      b.weights.set(k.weights);
+      const y = r + 2;
+      for (let j = 1; j <= r; j++) {
+        b.scratch.up[j] = (y - j) * width;
+        b.scratch.down[j] = Math.min(rows - 1, y + j + (j % 3)) * width;
+      }
+      const expected = new Float64Array(width);
+      for (const [x, e] of [[0, width], [3, width - 1], [5, 6], [1, 10]]) {
+        expected.fill(-1);
+        b.out.fill(-1);
+        columnSums(b.pass1, y * width, b.scratch.up, b.scratch.down, k.weights, r, x, e, expected, 0);
+        mem.sums(b.pass1, y * width, b.scratch.up, b.scratch.down, b.weights, r, x, e, b.out, 0);
+        expect(Buffer.from(b.out.buffer, b.out.byteOffset, width * 8).equals(Buffer.from(expected.buffer))).toBe(true);
+      }
+    }
+  });
+
+  test('a compositor with SIMD and one without give the same Q, count and bg bits', () => {
+    const H = 600, W = 520;
+    const masks = [0, 1, 2].map((i) => {
+      const m = new Uint8Array(H * W);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+        const d = Math.hypot(x - 140 - 120 * i, y - 200 - 90 * i);
+        m[y * W + x] = d < 110 ? 255 : d < 130 ? Math.round(255 * (130 - d) / 20) : 0;
+      }
+      return m;
+    });
+    const layers: MaskLayerInput[] = masks.map((mask, i) => ({ id: `l${i}`, mask, maskStrength: [1, 0.7, 0.95][i], maskBlur: [32, 5, 11.5][i], visible: true }));
+    const quant = { noiseLevels: Float64Array.of(0.9977, 0.9942, 0.9735, 0.8499, 0.584, 0), maskType: 'continuous' as const, coverAlpha: 0.3 };
+    const env = process.env.PALETTE_MASK_SIMD;
+    const build = (simd: boolean) => {
+      process.env.PALETTE_MASK_SIMD = simd ? '1' : '0';
+      const c = new MaskCompositor(H, W, quant);
+      c.setLayers(layers);
+      c.update();
+      return c;
+    };
+    const a = build(true), b = build(false);
+    process.env.PALETTE_MASK_SIMD = env;
+    expect(a.simd).toBe(true);
+    expect(b.simd).toBe(false);
+    const bits = (q: Float32Array) => Buffer.from(q.buffer);
+    for (const id of ['l0', 'l1', 'l2']) a.quantizedMasks(id).forEach((q, k) => expect(bits(q).equals(bits(b.quantizedMasks(id)[k]))).toBe(true));
+    a.count.forEach((q, k) => expect(bits(q).equals(bits(b.count[k]))).toBe(true));
+    a.background.forEach((q, k) => expect(bits(q).equals(bits(b.background[k]))).toBe(true));
+    // and the picture is not trivial
+    expect(a.quantizedMasks('l0')[4].some((v) => v > 0 && v < 1)).toBe(true);
+  });
+});
