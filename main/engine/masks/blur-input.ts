@@ -93,23 +93,33 @@ export function nonzeroBounds(raw: CanvasMask, width: number, r: Rect): Rect | n
   return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
-/** 1 where any of `above` has raw > 0 at canvas pixel p */
-function coveredAt(above: readonly CanvasMask[], p: number): number {
-  for (const a of above) if (a[p] > 0) return 1;
-  return 0;
+/** whether any pixel within `r` is nonzero */
+export function anyNonzero(raw: CanvasMask, width: number, r: Rect): boolean {
+  for (let y = r.y0; y < r.y1; y++) {
+    const off = y * width;
+    for (let x = r.x0; x < r.x1; x++) if (raw[off + x] !== 0) return true;
+  }
+  return false;
 }
 
-/** input (window-sized) = raw · scale · (cover_alpha where a visible layer above has raw > 0) */
+/**
+ * input (window-sized) = raw · scale · (cover_alpha where a visible layer above has raw > 0);
+ * `cover` is scratch of at least the window's width.
+ */
 export function blurInput(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
-  win: Rect, input: Float64Array): void {
+  win: Rect, input: Float64Array, cover: Uint8Array): void {
   const w = win.x1 - win.x0;
   const h = win.y1 - win.y0;
   for (let y = 0; y < h; y++) {
     const src = (y + win.y0) * width + win.x0;
     const dst = y * w;
+    for (let x = 0; x < w; x++) input[dst + x] = raw[src + x] * scale;
+    if (above.length === 0) continue;
+    cover.fill(0, 0, w);
+    for (const a of above) for (let x = 0; x < w; x++) if (a[src + x] > 0) cover[x] = 1;
     for (let x = 0; x < w; x++) {
-      const v = raw[src + x] * scale;
-      input[dst + x] = v !== 0 && above.length > 0 && coveredAt(above, src + x) ? v * alpha : v;
+      const v = input[dst + x];
+      if (cover[x] !== 0 && v !== 0) input[dst + x] = v * alpha;
     }
   }
 }

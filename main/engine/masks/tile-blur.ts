@@ -11,13 +11,13 @@
  * Tiles whose input window holds no nonzero pixel are 0 without blurring.
  */
 import { blurColumns, blurRows, type GaussianKernel } from './blur';
-import { blurInput, nonzeroBounds, type CanvasMask } from './blur-input';
+import { anyNonzero, blurInput, type CanvasMask } from './blur-input';
 import { quantizeBlocks, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
 import { TileMemory } from './simd';
 
 /** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
-export const TILE_W = 256;
+export const TILE_W = 512;
 export const TILE_H = 512;
 
 export interface LayerState {
@@ -101,7 +101,7 @@ export class TileBlur {
     const inWin = growRect(out, r, W, H);
     const ow = out.x1 - out.x0;
     const oh = out.y1 - out.y0;
-    if (!nonzeroBounds(layer.raw, W, inWin)) {
+    if (!anyNonzero(layer.raw, W, inWin)) {
       this.stats.emptyTiles++;
       this.writeZeros(layer, out);
       return;
@@ -111,7 +111,7 @@ export class TileBlur {
     const iw = inWin.x1 - inWin.x0;
     const ih = inWin.y1 - inWin.y0;
     const b = this.memory.buffers({ input: iw * ih, pass1: ow * ih, out: ow * oh, line: Math.max(iw, ih), weights: 2 * r + 1 });
-    blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, b.input);
+    blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, b.input, b.scratch.direct);
     let blurred = b.input;
     if (r > 0) {
       b.weights.set(kernel.weights);
