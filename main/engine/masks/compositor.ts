@@ -119,15 +119,16 @@ export class MaskCompositor {
     return this.blur.simd;
   }
 
-  /** bytes this compositor holds: raw masks, Q_k, count/bg and the tile scratch */
-  get memoryBytes(): number {
-    let n = this.blur.scratchBytes;
-    for (const q of [...this.countK, ...this.bgK]) n += q.byteLength;
+  /** bytes this compositor holds: per layer (raw mask, Q_k), shared (count/bg) and the tile scratch */
+  get memoryUse(): { layers: number; shared: number; scratch: number } {
+    let layers = 0;
+    let shared = 0;
+    for (const q of [...this.countK, ...this.bgK]) shared += q.byteLength;
     for (const l of this.layers) {
-      n += l.raw.byteLength;
-      for (const q of l.quantized) n += q.byteLength;
+      layers += l.raw.byteLength;
+      for (const q of l.quantized) layers += q.byteLength;
     }
-    return n;
+    return { layers, shared, scratch: this.blur.scratchBytes };
   }
 
   /**

@@ -181,13 +181,21 @@ describe('mask updates equal a from-scratch recompute, bit for bit', () => {
     for (const b of c.background) expect(b.every((v) => v === 1)).toBe(true);
   });
 
-  test('memory: raw masks, Q_k and a bounded tile scratch, not canvas-sized floats', () => {
-    for (const side of [512, 1024]) {
-      const c = fresh(side, side, baseLayers(side, side, 32), { noiseLevels: n, maskType: 'continuous', coverAlpha: 0.3 });
-      const perLayer = (c.memoryBytes - 0) / (side * side * 3);
-      // 1 B/px raw + 5 steps × 4 B per 64 px, plus scratch that does not grow with the canvas
-      expect(perLayer).toBeLessThan(side === 512 ? 12 : 4);
-      expect(c.memoryBytes - side * side * 3 * (1 + 5 * 4 / 64) - 2 * 5 * 4 * side * side / 64).toBeLessThan(6e6);
+  test('memory: per layer the raw mask and Q_k only, and a scratch that does not grow with the canvas', () => {
+    const quant: MaskQuantization = { noiseLevels: n, maskType: 'continuous', coverAlpha: 0.3 };
+    const scratch: number[] = [];
+    for (const side of [1024, 2048]) {
+      const c = fresh(side, side, baseLayers(side, side, 32), quant);
+      const use = c.memoryUse;
+      // 1 B/px raw + 5 steps × 4 B per 8×8 block
+      expect(use.layers / (3 * side * side)).toBeCloseTo(1 + 5 * 4 / 64, 6);
+      expect(use.shared / (side * side)).toBeCloseTo(2 * 5 * 4 / 64, 6);
+      scratch.push(use.scratch);
     }
+    // one tile and its input reach (r = 96 for σ = 32), whatever the canvas
+    const r = 96, L = Math.max(TILE_W, TILE_H) + 2 * r;
+    const tile = 8 * ((TILE_W + 2 * r) * (TILE_H + 2 * r) + TILE_W * (TILE_H + 2 * r) + TILE_W * TILE_H + 2 * r + 1 + L + 1) + 4 * (4 * L + 3) + L + 4;
+    for (const b of scratch) expect(b).toBeLessThanOrEqual(tile + 65536);
+    expect(scratch[1]).toBeGreaterThan(0);
   });
 });
