@@ -7,9 +7,13 @@ import type { Rect } from './rect';
 /** A canvas mask: Float32Array with values 0..1, or Uint8Array alpha 0..255. */
 export type CanvasMask = Float32Array | Uint8Array;
 
+/** rows compared at once by diffAndCopy before it looks at words */
+const DIFF_BAND = 16;
+
 /**
  * Copies `next` into `raw`; returns the bounding boxes of changed pixels and of pixels whose
- * (> 0) status changed. Compares 32-bit words first: a stroke touches few of them.
+ * (> 0) status changed. Bands of rows are compared natively first (memcmp), then 32-bit words:
+ * a stroke touches few of them.
  */
 export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, height: number): { changed: Rect | null; coverChanged: Rect | null } {
   const W = width;
@@ -20,7 +24,17 @@ export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, he
   const wordsPerRow = W / perWord;
   let cx0 = W, cy0 = height, cx1 = -1, cy1 = -1;
   let px0 = W, py0 = height, px1 = -1, py1 = -1;
+  const bytesPerRow = W * raw.BYTES_PER_ELEMENT;
+  const bufA = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const bufB = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
   for (let y = 0; y < height; y++) {
+    if (y % DIFF_BAND === 0) {
+      const end = Math.min(height, y + DIFF_BAND) * bytesPerRow;
+      if (bufA.subarray(y * bytesPerRow, end).equals(bufB.subarray(y * bytesPerRow, end))) {
+        y += DIFF_BAND - 1;
+        continue;
+      }
+    }
     const off = y * W;
     for (let wi = 0; wi < wordsPerRow; wi++) {
       if (a32 && b32 && a32[y * wordsPerRow + wi] === b32[y * wordsPerRow + wi]) continue;

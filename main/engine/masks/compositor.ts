@@ -12,7 +12,7 @@ import { PaletteError } from '../../../shared/errors';
 import { gaussianKernel, kernelTails } from './blur';
 import { diffAndCopy, nonzeroBounds, positiveBounds, type CanvasMask } from './blur-input';
 import type { MaskType } from './quantize';
-import { reachBlocks, unionRect } from './rect';
+import { reachBlocks, unionRect, type Rect } from './rect';
 import { TileBlur, type BlurContext, type BlurStats, type LayerState } from './tile-blur';
 
 export type { CanvasMask } from './blur-input';
@@ -70,6 +70,7 @@ export class MaskCompositor {
   private countK: Float32Array[] = [];
   private bgK: Float32Array[] = [];
   private countDirty = true;
+  /** latent blocks whose count/bg may differ (null: all of them) */
   private readonly blur: TileBlur;
 
   constructor(height: number, width: number, quantization: MaskQuantization) {
@@ -266,6 +267,9 @@ export class MaskCompositor {
   update(): boolean {
     let any = false;
     const F = LATENT_FACTOR;
+    // count/bg are redone on the union of the latent windows quantized, or in full
+    let whole = false;
+    let partial: Rect | null = null;
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
       if (!layer.dirty && !layer.recompute) continue;
@@ -279,14 +283,17 @@ export class MaskCompositor {
         const support = nonzeroBounds(layer.raw, this.width, { x0: 0, y0: 0, x1: this.width, y1: this.height });
         if (support) this.blur.run(layer, this.context(i), reachBlocks(support, r, this.width, this.height, F));
       } else if (layer.dirty) {
-        this.blur.run(layer, this.context(i), reachBlocks(layer.dirty, r, this.width, this.height, F));
+        const win = reachBlocks(layer.dirty, r, this.width, this.height, F);
+        this.blur.run(layer, this.context(i), win);
+        partial = unionRect(partial, { x0: win.x0 / F, y0: win.y0 / F, x1: win.x1 / F, y1: win.y1 / F });
       }
+      if (!layer.dirty || layer.recompute || !layer.visible) whole = true;
       layer.dirty = null;
       layer.recompute = false;
       this.countDirty = true;
     }
     if (this.countDirty) {
-      this.recomputeCount();
+      this.recomputeCount(whole ? null : partial);
       this.countDirty = false;
       any = true;
     }
@@ -322,20 +329,26 @@ export class MaskCompositor {
     return { above, coverAlpha: q.coverAlpha, noiseLevels: q.noiseLevels, maskType: q.maskType };
   }
 
-  private recomputeCount(): void {
-    const size = this.latentHeight * this.latentWidth;
+  /** count_k and bg_k on a latent rectangle (null: everywhere) */
+  private recomputeCount(rect: Rect | null): void {
+    const lw = this.latentWidth;
+    const r = rect ?? { x0: 0, y0: 0, x1: lw, y1: this.latentHeight };
+    const visible = this.layers.filter((l) => l.visible);
     for (let k = 0; k < this.steps; k++) {
       const c = this.countK[k];
       const bg = this.bgK[k];
-      c.fill(0);
-      for (const l of this.layers) {
-        if (!l.visible) continue;
-        const q = l.quantized[k];
-        for (let i = 0; i < size; i++) c[i] += q[i];
-      }
-      for (let i = 0; i < size; i++) {
-        const b = 1 - c[i];
-        bg[i] = b <= 0 ? 0 : b >= 1 ? 1 : b;
+      for (let y = r.y0; y < r.y1; y++) {
+        const a = y * lw + r.x0;
+        const b = y * lw + r.x1;
+        c.fill(0, a, b);
+        for (const l of visible) {
+          const q = l.quantized[k];
+          for (let i = a; i < b; i++) c[i] += q[i];
+        }
+        for (let i = a; i < b; i++) {
+          const v = 1 - c[i];
+          bg[i] = v <= 0 ? 0 : v >= 1 ? 1 : v;
+        }
       }
     }
   }
