@@ -13,11 +13,19 @@ import { gaussianKernel, kernelTails } from './blur';
 import { diffAndCopy, nonzeroBounds, positiveBounds, type CanvasMask } from './blur-input';
 import type { MaskType } from './quantize';
 import { reachBlocks, unionRect, type Rect } from './rect';
-import { TileBlur, type BlurContext, type BlurStats, type LayerState } from './tile-blur';
+import { TileBlur, type BlurContext, type BlurStats, type HeldBlur, type LayerState } from './tile-blur';
+import { quantizeBlocks } from './quantize';
 
 export type { CanvasMask } from './blur-input';
 export type { Rect } from './rect';
 export type { BlurStats } from './tile-blur';
+
+/**
+ * Largest blur (in pixels) held for a strength slider: while one layer's strength is the only
+ * thing changing, its blurred mask is kept (transiently, at most this many pixels × 8 bytes) so
+ * each further change only quantizes again; any other edit drops it.
+ */
+export const HOLD_PIXELS = 8 * 2 ** 20;
 
 /** latent pixel = 8×8 canvas pixels */
 export const LATENT_FACTOR = 8;
@@ -72,6 +80,9 @@ export class MaskCompositor {
   private countDirty = true;
   /** latent blocks whose count/bg may differ (null: all of them) */
   private readonly blur: TileBlur;
+  /** the layer whose strength changed last, and its held blur (see HOLD_PIXELS) */
+  private holdFor: LayerState | null = null;
+  private held: HeldBlur | null = null;
 
   constructor(height: number, width: number, quantization: MaskQuantization) {
     if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0 && height % LATENT_FACTOR === 0 && width % LATENT_FACTOR === 0)) {
@@ -121,7 +132,7 @@ export class MaskCompositor {
   }
 
   /** bytes this compositor holds: per layer (raw mask, Q_k), shared (count/bg) and the tile scratch */
-  get memoryUse(): { layers: number; shared: number; scratch: number } {
+  get memoryUse(): { layers: number; shared: number; scratch: number; held: number } {
     let layers = 0;
     let shared = 0;
     for (const q of [...this.countK, ...this.bgK]) shared += q.byteLength;
@@ -129,7 +140,7 @@ export class MaskCompositor {
       layers += l.raw.byteLength;
       for (const q of l.quantized) layers += q.byteLength;
     }
-    return { layers, shared, scratch: this.blur.scratchBytes };
+    return { layers, shared, scratch: this.blur.scratchBytes, held: this.held?.values.byteLength ?? 0 };
   }
 
   /**
@@ -173,8 +184,10 @@ export class MaskCompositor {
         quantized,
         dirty: null,
         recompute: true,
+        requantize: false,
       };
     });
+    this.dropHeld();
     this.countDirty = true;
   }
 
@@ -192,11 +205,14 @@ export class MaskCompositor {
     if (newScale !== layer.rawScale || mask.constructor !== layer.raw.constructor) {
       layer.raw = mask.slice();
       layer.rawScale = newScale;
+      this.dropHeld();
       this.markAllDirty();
       return true;
     }
     const { changed, coverChanged } = diffAndCopy(layer.raw, mask, this.width, this.height);
-    if (!changed || !layer.visible) return false;
+    if (!changed) return false;
+    this.dropHeld();
+    if (!layer.visible) return false;
     layer.dirty = unionRect(layer.dirty, changed);
     if (coverChanged) {
       for (let i = 0; i < index; i++) {
@@ -220,7 +236,12 @@ export class MaskCompositor {
     if (options.maskStrength !== undefined && options.maskStrength !== layer.strength) {
       checkUnit(id, 'mask strength', options.maskStrength);
       layer.strength = options.maskStrength;
-      layer.recompute = true;
+      if (this.holdFor === layer && this.held) layer.requantize = true;
+      else {
+        this.dropHeld();
+        this.holdFor = layer;
+        layer.recompute = true;
+      }
       this.countDirty = true;
       changed = true;
     }
@@ -229,6 +250,7 @@ export class MaskCompositor {
       layer.kernel = gaussianKernel(options.maskBlur);
       layer.tails = kernelTails(layer.kernel);
       layer.recompute = true;
+      this.dropHeld();
       this.countDirty = true;
       changed = true;
     }
@@ -260,7 +282,7 @@ export class MaskCompositor {
 
   /** true when an update() would change anything */
   get needsUpdate(): boolean {
-    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.recompute);
+    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.recompute || l.requantize);
   }
 
   /** Brings every quantized mask, count and bg up to date. */
@@ -272,7 +294,7 @@ export class MaskCompositor {
     let partial: Rect | null = null;
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
-      if (!layer.dirty && !layer.recompute) continue;
+      if (!layer.dirty && !layer.recompute && !layer.requantize) continue;
       any = true;
       const r = layer.kernel.radius;
       if (!layer.visible) {
@@ -281,7 +303,15 @@ export class MaskCompositor {
         // only the input's reach can be nonzero
         for (const q of layer.quantized) q.fill(0);
         const support = nonzeroBounds(layer.raw, this.width, { x0: 0, y0: 0, x1: this.width, y1: this.height });
-        if (support) this.blur.run(layer, this.context(i), reachBlocks(support, r, this.width, this.height, F));
+        const win = support ? reachBlocks(support, r, this.width, this.height, F) : null;
+        const area = win ? (win.x1 - win.x0) * (win.y1 - win.y0) : 0;
+        const keep = win && this.holdFor === layer && area <= HOLD_PIXELS ? { win, values: new Float64Array(area) } : undefined;
+        if (win) this.blur.run(layer, this.context(i), win, keep);
+        if (keep) this.held = keep;
+      } else if (layer.requantize && this.held) {
+        const { win, values } = this.held;
+        quantizeBlocks(values, win.x1 - win.x0, win.x0, win.y0, win, layer.strength, this.quant.noiseLevels, this.quant.maskType,
+          layer.quantized, this.latentWidth, F);
       } else if (layer.dirty) {
         const win = reachBlocks(layer.dirty, r, this.width, this.height, F);
         this.blur.run(layer, this.context(i), win);
@@ -290,6 +320,7 @@ export class MaskCompositor {
       if (!layer.dirty || layer.recompute || !layer.visible) whole = true;
       layer.dirty = null;
       layer.recompute = false;
+      layer.requantize = false;
       this.countDirty = true;
     }
     if (this.countDirty) {
@@ -318,7 +349,14 @@ export class MaskCompositor {
     this.countDirty = true;
   }
 
+  private dropHeld(): void {
+    if (this.held) for (const l of this.layers) if (l.requantize) l.recompute = true;
+    this.holdFor = null;
+    this.held = null;
+  }
+
   private markAllDirty(): void {
+    this.dropHeld();
     for (const l of this.layers) l.recompute = true;
     this.countDirty = true;
   }

@@ -36,6 +36,14 @@ export interface LayerState {
   dirty: Rect | null;
   /** recompute the whole layer (new layer, blur σ, strength, visibility, quantization) */
   recompute: boolean;
+  /** quantize again from the held blur (a strength change while the compositor holds this layer's blur) */
+  requantize: boolean;
+}
+
+/** a layer's blurred mask on a block-aligned window, row-major (kept while a strength slider moves) */
+export interface HeldBlur {
+  readonly win: Rect;
+  readonly values: Float64Array;
 }
 
 /** what a layer's blur depends on besides the layer itself */
@@ -77,13 +85,16 @@ export class TileBlur {
     return this.memory.simd;
   }
 
-  /** Recomputes Q_k of the layer on the blocks of `win` (block-aligned, inside the canvas). */
-  run(layer: LayerState, ctx: BlurContext, win: Rect): void {
+  /**
+   * Recomputes Q_k of the layer on the blocks of `win` (block-aligned, inside the canvas);
+   * `keep` (window-sized, zero-filled) receives the blurred values too.
+   */
+  run(layer: LayerState, ctx: BlurContext, win: Rect, keep?: HeldBlur): void {
     if (win.x1 <= win.x0 || win.y1 <= win.y0) return;
     this.stats.windows++;
     for (let y0 = win.y0; y0 < win.y1; y0 += TILE_H) {
       for (let x0 = win.x0; x0 < win.x1; x0 += TILE_W) {
-        this.tile(layer, ctx, { x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) });
+        this.tile(layer, ctx, { x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) }, keep);
       }
     }
   }
@@ -93,7 +104,7 @@ export class TileBlur {
     this.memory.release();
   }
 
-  private tile(layer: LayerState, ctx: BlurContext, out: Rect): void {
+  private tile(layer: LayerState, ctx: BlurContext, out: Rect, keep?: HeldBlur): void {
     const W = this.width;
     const H = this.height;
     const kernel = layer.kernel;
@@ -119,6 +130,12 @@ export class TileBlur {
       blurRows(b.input, ih, iw, inWin.x0, W, out.x0, ow, kernel, layer.tails, b.scratch, b.pass1);
       blurColumns(b.pass1, ow, inWin.y0, H, out.y0, oh, kernel, b.scratch, b.out, this.memory.sums, b.weights);
       blurred = b.out;
+    }
+    if (keep) {
+      const kw = keep.win.x1 - keep.win.x0;
+      for (let y = 0; y < oh; y++) {
+        keep.values.set(blurred.subarray(y * ow, (y + 1) * ow), (out.y0 - keep.win.y0 + y) * kw + out.x0 - keep.win.x0);
+      }
     }
     quantizeBlocks(blurred, ow, out.x0, out.y0, out, layer.strength, ctx.noiseLevels, ctx.maskType,
       layer.quantized, W / this.factor, this.factor);

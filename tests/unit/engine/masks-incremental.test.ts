@@ -76,7 +76,7 @@ function editArb(W: number, H: number): fc.Arbitrary<Edit> {
 }
 
 /** applies an edit to both the layer list (for the fresh compositor) and the live compositor */
-function apply(c: MaskCompositor, layers: MaskLayerInput[], history: Uint8Array[][], e: Edit, W: number, H: number): MaskLayerInput[] {
+function apply(c: MaskCompositor, layers: MaskLayerInput[], history: Uint8Array[][], e: Edit, W: number, H: number, update = true): MaskLayerInput[] {
   const l = layers[e.layer];
   const old = l.mask as Uint8Array;
   let mask = old;
@@ -102,16 +102,19 @@ function apply(c: MaskCompositor, layers: MaskLayerInput[], history: Uint8Array[
     next = { ...next, mask };
     c.setLayerMask(l.id, mask);
   }
-  c.update();
+  if (update) c.update();
   return layers.map((o, i) => (i === e.layer ? next : o));
 }
 
-function runSequence(W: number, H: number, blur: number, type: MaskType, edits: readonly Edit[]): void {
+function runSequence(W: number, H: number, blur: number, type: MaskType, edits: readonly Edit[], updates?: readonly boolean[]): void {
   let layers = baseLayers(W, H, blur);
   const quant = { noiseLevels: n, maskType: type, coverAlpha: 0.3 };
   const live = fresh(H, W, layers, quant);
   const history: Uint8Array[][] = [[], [], []];
-  for (const e of edits) layers = apply(live, layers, history, e, W, H);
+  edits.forEach((e, i) => {
+    layers = apply(live, layers, history, e, W, H, updates?.[i] ?? true);
+  });
+  live.update();
   expect(firstDifference(live, fresh(H, W, layers, quant))).toBe('');
 }
 
@@ -123,6 +126,42 @@ describe('mask updates equal a from-scratch recompute, bit for bit', () => {
       fc.constantFrom(0, 3, 6, 10),
       (edits, type, blur) => runSequence(128, 96, blur, type, edits),
     ), { numRuns: 80 });
+  });
+
+  test('random edit sequences with several edits between updates', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(editArb(128, 96), fc.boolean()), { minLength: 1, maxLength: 12 }),
+      fc.constantFrom<MaskType>('continuous', 'discrete'),
+      fc.constantFrom(0, 4, 9),
+      (steps, type, blur) => runSequence(128, 96, blur, type, steps.map((s) => s[0]), steps.map((s) => s[1])),
+    ), { numRuns: 80 });
+  });
+
+  test('a strength slider requantizes the held blur, and any other edit drops it', () => {
+    const W = 256, H = 192;
+    let layers = baseLayers(W, H, 12);
+    const quant: MaskQuantization = { noiseLevels: n, maskType: 'continuous', coverAlpha: 0.3 };
+    const live = fresh(H, W, layers, quant);
+    const history: Uint8Array[][] = [[], [], []];
+    const pixels = () => live.blurStats.pixels;
+    layers = apply(live, layers, history, { kind: 'strength', layer: 1, value: 0.8 }, W, H);
+    const afterFirst = pixels();
+    expect(live.memoryUse.held).toBeGreaterThan(0);
+    for (const v of [0.3, 0.55, 1, 0.7]) {
+      layers = apply(live, layers, history, { kind: 'strength', layer: 1, value: v }, W, H);
+      expect(pixels()).toBe(afterFirst);
+      expect(firstDifference(live, fresh(H, W, layers, quant))).toBe('');
+    }
+    // a stroke on the layer above changes what covers l1: the held blur must go
+    layers = apply(live, layers, history, { kind: 'dab', layer: 2, x: 150, y: 80, r: 20, value: 255 }, W, H, false);
+    layers = apply(live, layers, history, { kind: 'strength', layer: 1, value: 0.9 }, W, H);
+    expect(pixels()).toBeGreaterThan(afterFirst);
+    expect(firstDifference(live, fresh(H, W, layers, quant))).toBe('');
+    // strength, then a stroke before the update
+    layers = apply(live, layers, history, { kind: 'strength', layer: 1, value: 0.4 }, W, H, false);
+    layers = apply(live, layers, history, { kind: 'dab', layer: 1, x: 60, y: 60, r: 10, value: 255 }, W, H);
+    expect(live.memoryUse.held).toBe(0);
+    expect(firstDifference(live, fresh(H, W, layers, quant))).toBe('');
   });
 
   test('random edit sequences on a canvas of several tiles', () => {
