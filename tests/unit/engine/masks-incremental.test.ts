@@ -174,6 +174,34 @@ describe('mask updates equal a from-scratch recompute, bit for bit', () => {
     ), { numRuns: 6 });
   });
 
+  test('soft float masks (many value changes a row: the direct sums) edited at random equal a fresh compositor', () => {
+    const W = 136, H = 104;
+    const soft = (cx: number, cy: number, r: number) => {
+      const m = new Float32Array(W * H);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) m[y * W + x] = Math.max(0, 1 - Math.hypot(x - cx, y - cy) / r);
+      return m;
+    };
+    fc.assert(fc.property(
+      fc.array(fc.record({ layer: fc.integer({ min: 0, max: 1 }), x: fc.integer({ min: 0, max: W }), y: fc.integer({ min: 0, max: H }), r: fc.integer({ min: 2, max: 30 }), update: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom(0.7, 3, 8),
+      (edits, blur) => {
+        let layers: MaskLayerInput[] = [soft(40, 50, 35), soft(90, 40, 28)].map((mask, i) => ({ id: `f${i}`, mask, maskStrength: 0.9, maskBlur: blur * (i + 1) / 2, visible: true }));
+        const quant: MaskQuantization = { noiseLevels: n, maskType: 'continuous', coverAlpha: 0.3 };
+        const live = fresh(H, W, layers, quant);
+        for (const e of edits) {
+          const mask = (layers[e.layer].mask as Float32Array).slice();
+          const add = soft(e.x, e.y, e.r);
+          for (let i = 0; i < mask.length; i++) mask[i] = Math.max(mask[i], add[i]);
+          layers = layers.map((l, i) => (i === e.layer ? { ...l, mask } : l));
+          live.setLayerMask(`f${e.layer}`, mask);
+          if (e.update) live.update();
+        }
+        live.update();
+        expect(firstDifference(live, fresh(H, W, layers, quant))).toBe('');
+      },
+    ), { numRuns: 40 });
+  });
+
   test('500 strokes in a row stay the bits of a fresh compositor', () => {
     let s = 7;
     const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
