@@ -54,6 +54,13 @@ export function checkMask(id: string, mask: CanvasMask, height: number, width: n
   }
 }
 
+/** a copy of the mask in shared memory (the tile pool's workers read it in place) */
+function sharedCopy(mask: CanvasMask): CanvasMask {
+  const copy = mask instanceof Uint8Array ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Float32Array(new SharedArrayBuffer(4 * mask.length));
+  copy.set(mask);
+  return copy;
+}
+
 function checkUnit(id: string, name: string, v: number): void {
   if (!(v >= 0 && v <= 1)) throw new PaletteError('E_BAD_LAYER', `layer ${id}: ${name} ${v} is outside 0..1`);
 }
@@ -84,7 +91,8 @@ export class MaskCompositor {
   private holdFor: LayerState | null = null;
   private held: HeldBlur | null = null;
 
-  constructor(height: number, width: number, quantization: MaskQuantization) {
+  /** `pool`: share large windows with the thread's tile pool (tile-pool.ts) when it is ready */
+  constructor(height: number, width: number, quantization: MaskQuantization, pool = true) {
     if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0 && height % LATENT_FACTOR === 0 && width % LATENT_FACTOR === 0)) {
       throw new PaletteError('E_BAD_CANVAS_SIZE', `canvas ${width}×${height}: both sides must be positive multiples of ${LATENT_FACTOR}`);
     }
@@ -92,7 +100,7 @@ export class MaskCompositor {
     this.width = width;
     this.latentHeight = height / LATENT_FACTOR;
     this.latentWidth = width / LATENT_FACTOR;
-    this.blur = new TileBlur(height, width, LATENT_FACTOR);
+    this.blur = new TileBlur(height, width, LATENT_FACTOR, undefined, pool);
     this.quant = quantization;
     this.allocateSteps();
   }
@@ -175,7 +183,7 @@ export class MaskCompositor {
       const kernel = gaussianKernel(l.maskBlur);
       return {
         id: l.id,
-        raw: l.mask.slice(),
+        raw: sharedCopy(l.mask),
         rawScale: l.mask instanceof Uint8Array ? 1 / 255 : 1,
         strength: l.maskStrength,
         kernel,
@@ -203,7 +211,7 @@ export class MaskCompositor {
     const layer = this.layers[index];
     const newScale = mask instanceof Uint8Array ? 1 / 255 : 1;
     if (newScale !== layer.rawScale || mask.constructor !== layer.raw.constructor) {
-      layer.raw = mask.slice();
+      layer.raw = sharedCopy(mask);
       layer.rawScale = newScale;
       this.dropHeld();
       this.markAllDirty();

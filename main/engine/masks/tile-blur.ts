@@ -15,6 +15,7 @@ import { anyNonzero, blurInput, type CanvasMask } from './blur-input';
 import { quantizeBlocks, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
 import { TileMemory } from './simd';
+import { TilePool } from './tile-pool';
 
 /** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
 export const TILE_W = 512;
@@ -63,15 +64,21 @@ export interface BlurStats {
   tiles: number;
   /** tiles found empty (no input within reach) and set to 0 without blurring */
   emptyTiles: number;
-  /** output pixels blurred */
+  /** output pixels blurred (by this thread) */
   pixels: number;
+  /** windows shared with the tile pool */
+  pooled: number;
 }
 
 export class TileBlur {
-  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0 };
+  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0, pooled: 0 };
   private readonly memory: TileMemory;
 
-  constructor(readonly height: number, readonly width: number, readonly factor: number, useSimd?: boolean) {
+  /** windows of at least this many tiles go to the tile pool when one is ready */
+  static readonly POOL_MIN_TILES = 2;
+
+  constructor(readonly height: number, readonly width: number, readonly factor: number, useSimd?: boolean,
+    private readonly usePool = true) {
     this.memory = new TileMemory(useSimd);
   }
 
@@ -92,11 +99,39 @@ export class TileBlur {
   run(layer: LayerState, ctx: BlurContext, win: Rect, keep?: HeldBlur): void {
     if (win.x1 <= win.x0 || win.y1 <= win.y0) return;
     this.stats.windows++;
+    const tiles: Rect[] = [];
     for (let y0 = win.y0; y0 < win.y1; y0 += TILE_H) {
-      for (let x0 = win.x0; x0 < win.x1; x0 += TILE_W) {
-        this.tile(layer, ctx, { x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) }, keep);
+      for (let x0 = win.x0; x0 < win.x1; x0 += TILE_W) tiles.push({ x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) });
+    }
+    const pool = this.usePool && !keep && tiles.length >= TileBlur.POOL_MIN_TILES && layer.raw.buffer instanceof SharedArrayBuffer &&
+      ctx.above.every((a) => a.buffer instanceof SharedArrayBuffer) ? TilePool.get() : null;
+    if (pool) {
+      const job = {
+        raw: layer.raw, rawScale: layer.rawScale, sigma: layer.kernel.sigma, strength: layer.strength, above: ctx.above,
+        coverAlpha: ctx.coverAlpha, noiseLevels: ctx.noiseLevels, maskType: ctx.maskType, width: this.width, height: this.height,
+        factor: this.factor, tiles,
+      };
+      if (pool.run(job, (t) => this.tileAt(layer, ctx, t), (t, q) => this.writeBlock(layer, t, q))) {
+        this.stats.pooled++;
+        return;
       }
     }
+    for (const t of tiles) this.tile(layer, ctx, t, keep);
+  }
+
+  /** Blurs and quantizes one tile into the layer's Q_k (tile-pool workers call this too). */
+  tileAt(layer: LayerState, ctx: BlurContext, out: Rect): void {
+    this.tile(layer, ctx, out);
+  }
+
+  /** Q_k of a tile from its latent blocks (T blocks one after the other, as a pool worker sends them) */
+  private writeBlock(layer: LayerState, tile: Rect, q: Float32Array): void {
+    const F = this.factor;
+    const lw = this.width / F;
+    const bx0 = tile.x0 / F, by0 = tile.y0 / F, bw = (tile.x1 - tile.x0) / F, bh = (tile.y1 - tile.y0) / F;
+    layer.quantized.forEach((s, k) => {
+      for (let y = 0; y < bh; y++) s.set(q.subarray((k * bh + y) * bw, (k * bh + y + 1) * bw), (by0 + y) * lw + bx0);
+    });
   }
 
   /** Releases the scratch (it is allocated again on the next run). */

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { columnSums, gaussianKernel } from '../../../main/engine/masks/blur';
 import { MaskCompositor, type MaskLayerInput } from '../../../main/engine/masks';
 import { TileMemory } from '../../../main/engine/masks/simd';
+import { TilePool } from '../../../main/engine/masks/tile-pool';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { embedding } = require('../../../scripts/build-wasm.js') as { embedding(wat: string): Promise<string> };
@@ -84,4 +85,43 @@ describe('WebAssembly column sums', () => {
     // and the picture is not trivial
     expect(a.quantizedMasks('l0')[4].some((v) => v > 0 && v < 1)).toBe(true);
   });
+});
+
+describe('tile pool', () => {
+  test('windows shared with worker threads give the bits of one thread', async () => {
+
+    const env = process.env.PALETTE_MASK_THREADS;
+    process.env.PALETTE_MASK_THREADS = '1';
+    const pool = TilePool.get();
+    process.env.PALETTE_MASK_THREADS = env;
+    expect(pool).not.toBeNull();
+    await pool!.whenReady();
+    const H = 1104, W = 1200;
+    const masks = [0, 1].map((i) => {
+      const m = new Uint8Array(H * W);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (Math.hypot(x - 450 - 300 * i, y - 500 - 80 * i) < 380) m[y * W + x] = 255 - 60 * i;
+      return m;
+    });
+    const layers: MaskLayerInput[] = masks.map((mask, i) => ({ id: `p${i}`, mask, maskStrength: [1, 0.8][i], maskBlur: [16, 6][i], visible: true }));
+    const quant = { noiseLevels: Float64Array.of(0.9977, 0.9942, 0.9735, 0.8499, 0.584, 0), maskType: 'continuous' as const, coverAlpha: 0.3 };
+    const run = (pooled: boolean) => {
+      const c = new MaskCompositor(H, W, quant, pooled);
+      c.setLayers(layers);
+      c.update();
+      // a whole-mask change of the top layer, again through the windows
+      const next = masks[1].slice();
+      next.fill(0, 200 * W, 700 * W);
+      c.setLayerMask('p1', next);
+      c.update();
+      return c;
+    };
+    const a = run(true), b = run(false);
+    expect(a.blurStats.pooled).toBeGreaterThan(0);
+    expect(b.blurStats.pooled).toBe(0);
+    // the worker did some tiles: this thread blurred fewer pixels
+    expect(a.blurStats.pixels).toBeLessThan(b.blurStats.pixels);
+    const bits = (q: Float32Array) => Buffer.from(q.buffer);
+    for (const id of ['p0', 'p1']) a.quantizedMasks(id).forEach((q, k) => expect(bits(q).equals(bits(b.quantizedMasks(id)[k]))).toBe(true));
+    a.count.forEach((q, k) => expect(bits(q).equals(bits(b.count[k]))).toBe(true));
+  }, 60_000);
 });
