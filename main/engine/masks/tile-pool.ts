@@ -125,7 +125,9 @@ export class TilePool {
     const workers = this.available();
     if (workers.length === 0) return false;
     const seq = ++this.seq;
-    const sync = new Int32Array(new SharedArrayBuffer(8)); // [next tile, workers done]
+    // [next tile, tiles a worker is on]: a worker counts itself busy before it claims, so once
+    // the caller finds no tile left it waits only for tiles in flight, never for a late worker
+    const sync = new Int32Array(new SharedArrayBuffer(8));
     for (const m of workers) m.port.postMessage({ seq, job, sync });
     const doneLocally = new Uint8Array(job.tiles.length);
     for (;;) {
@@ -136,10 +138,10 @@ export class TilePool {
     }
     const deadline = Date.now() + STALL_MS;
     for (;;) {
-      const done = Atomics.load(sync, 1);
-      if (done >= workers.length) break;
+      const busy = Atomics.load(sync, 1);
+      if (busy === 0) break;
       if (Date.now() > deadline || workers.some((m) => !m.alive)) break;
-      Atomics.wait(sync, 1, done, 50);
+      Atomics.wait(sync, 1, busy, 50);
     }
     const received = doneLocally;
     for (const m of workers) {

@@ -37,17 +37,22 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
     };
     const ctx = { above: job.above, coverAlpha: job.coverAlpha, noiseLevels: job.noiseLevels, maskType: job.maskType };
     for (;;) {
-      const i = Atomics.add(sync, 0, 1);
-      if (i >= job.tiles.length) break;
-      const tile = job.tiles[i];
-      blur.tileAt(layer, ctx, tile);
-      const q = block(steps, tile, job.factor, job.width / job.factor);
-      const msg: TileMessage = { seq, index: i, q };
-      port.postMessage(msg, [q.buffer as ArrayBuffer]);
+      Atomics.add(sync, 1, 1);
+      try {
+        const i = Atomics.add(sync, 0, 1);
+        if (i >= job.tiles.length) break;
+        const tile = job.tiles[i];
+        blur.tileAt(layer, ctx, tile);
+        const q = block(steps, tile, job.factor, job.width / job.factor);
+        const msg: TileMessage = { seq, index: i, q };
+        port.postMessage(msg, [q.buffer as ArrayBuffer]);
+      } finally {
+        Atomics.sub(sync, 1, 1);
+        Atomics.notify(sync, 1);
+      }
     }
-  } finally {
-    Atomics.add(sync, 1, 1);
-    Atomics.notify(sync, 1);
+  } catch {
+    // the caller redoes any tile it got no block for
   }
 });
 Atomics.store(ready, index, 1);
