@@ -134,11 +134,6 @@ export class TileBlur {
     });
   }
 
-  /** Releases the scratch (it is allocated again on the next run). */
-  release(): void {
-    this.memory.release();
-  }
-
   private tile(layer: LayerState, ctx: BlurContext, out: Rect, keep?: HeldBlur): void {
     const W = this.width;
     const H = this.height;
