@@ -1,4 +1,4 @@
 export * from './blur';
 export * from './quantize';
 export * from './compositor';
-export { TILE_H, TILE_W } from './tile-blur';
+export { SCRATCH_KEEP_BYTES, TILE_H, TILE_W } from './tile-blur';

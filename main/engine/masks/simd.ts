@@ -90,6 +90,15 @@ export class TileMemory {
     return this.views;
   }
 
+  /** Frees the buffers when they hold more than `limit` bytes (after a very large blur radius). */
+  trim(limit: number): void {
+    if (this.bytes <= limit) return;
+    this.sizes = { input: 0, pass1: 0, out: 0, line: 0, weights: 0 };
+    // a WebAssembly memory cannot shrink: start a new one
+    if (this.simd) this.instantiate();
+    this.views = this.allocate(this.sizes);
+  }
+
   private instantiate(): void {
     const memory = new WebAssembly.Memory({ initial: 1 });
     this.exports = new WebAssembly.Instance(simdModule()!, { env: { memory } }).exports as unknown as ColumnSumsExports;

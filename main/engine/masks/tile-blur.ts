@@ -21,6 +21,9 @@ import { TilePool } from './tile-pool';
 export const TILE_W = 512;
 export const TILE_H = 512;
 
+/** scratch kept between windows (a blur radius needing more frees it after its window) */
+export const SCRATCH_KEEP_BYTES = 64 * 2 ** 20;
+
 export interface LayerState {
   id: string;
   raw: CanvasMask;
@@ -111,12 +114,17 @@ export class TileBlur {
         coverAlpha: ctx.coverAlpha, noiseLevels: ctx.noiseLevels, maskType: ctx.maskType, width: this.width, height: this.height,
         factor: this.factor, tiles,
       };
-      if (pool.run(job, (t) => this.tileAt(layer, ctx, t), (t, q) => this.writeBlock(layer, t, q))) {
-        this.stats.pooled++;
-        return;
-      }
+      if (pool.run(job, (t) => this.tileAt(layer, ctx, t), (t, q) => this.writeBlock(layer, t, q))) this.stats.pooled++;
+      else for (const t of tiles) this.tile(layer, ctx, t, keep);
+    } else {
+      for (const t of tiles) this.tile(layer, ctx, t, keep);
     }
-    for (const t of tiles) this.tile(layer, ctx, t, keep);
+    this.trim();
+  }
+
+  /** frees the scratch if a large blur radius made it bigger than SCRATCH_KEEP_BYTES */
+  trim(): void {
+    this.memory.trim(SCRATCH_KEEP_BYTES);
   }
 
   /** Blurs and quantizes one tile into the layer's Q_k (tile-pool workers call this too). */

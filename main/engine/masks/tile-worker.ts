@@ -51,6 +51,7 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
         Atomics.notify(sync, 1);
       }
     }
+    blur.trim();
   } catch {
     // the caller redoes any tile it got no block for
   }

@@ -264,5 +264,6 @@ describe('mask updates equal a from-scratch recompute, bit for bit', () => {
     const tile = 8 * ((TILE_W + 2 * r) * (TILE_H + 2 * r) + TILE_W * (TILE_H + 2 * r) + TILE_W * TILE_H + 2 * r + 1 + L + 1) + 4 * (4 * L + 3) + L + 4;
     for (const b of scratch) expect(b).toBeLessThanOrEqual(tile + 65536);
     expect(scratch[1]).toBeGreaterThan(0);
+
   });
 });

@@ -54,6 +54,20 @@ describe('WebAssembly column sums', () => {
     }
   });
 
+  test('scratch grown for a huge blur radius is freed after its window, with and without SIMD', () => {
+    for (const simd of [true, false]) {
+      const mem = new TileMemory(simd);
+      const big = { input: 3000 * 3000, pass1: 512 * 3000, out: 512 * 512, line: 3000, weights: 2401 };
+      const b = mem.buffers(big);
+      b.input.fill(1);
+      expect(mem.bytes).toBeGreaterThan(8 * big.input);
+      mem.trim(64 * 2 ** 20);
+      expect(mem.bytes).toBeLessThan(2 ** 20);
+      // and it works again afterwards
+      expect(mem.buffers({ input: 100, pass1: 100, out: 100, line: 100, weights: 3 }).input.length).toBeGreaterThanOrEqual(100);
+    }
+  });
+
   test('a compositor with SIMD and one without give the same Q, count and bg bits', () => {
     const H = 600, W = 520;
     const masks = [0, 1, 2].map((i) => {
