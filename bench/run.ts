@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchEngineOverhead, benchFps, benchMaskUpdate } from './engine';
 import { benchFrameDelivery } from './frame-delivery';
+import { benchMaskMemory, benchMaskSliders } from './masks';
 import { benchLargeModelCache } from './large-model-cache';
 import { benchPreviewDecoder } from './preview-decoder';
 import { benchModelLoad } from './models';
@@ -32,6 +33,8 @@ const STANDING: Record<string, Runner> = {
   threads: rowsOnly((q) => benchThreads(q ? 5 : 21)),
   'engine overhead': rowsOnly((q) => benchEngineOverhead(q ? 3 : 15)),
   'mask update': rowsOnly((q) => benchMaskUpdate(q ? 5 : 31)),
+  'mask edits': rowsOnly((q) => benchMaskSliders(q)),
+  'mask memory': rowsOnly((q) => benchMaskMemory(q)),
   fps: rowsOnly((q) => benchFps(q ? 5 : 41)),
   'frame delivery': rowsOnly((q) => benchFrameDelivery(q ? 20 : 200)),
   'model load': rowsOnly((q) => benchModelLoad(q ? 1 : 7)),

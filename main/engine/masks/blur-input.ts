@@ -7,9 +7,13 @@ import type { Rect } from './rect';
 /** A canvas mask: Float32Array with values 0..1, or Uint8Array alpha 0..255. */
 export type CanvasMask = Float32Array | Uint8Array;
 
+/** rows compared at once by diffAndCopy before it looks at words */
+const DIFF_BAND = 16;
+
 /**
  * Copies `next` into `raw`; returns the bounding boxes of changed pixels and of pixels whose
- * (> 0) status changed. Compares 32-bit words first: a stroke touches few of them.
+ * (> 0) status changed. Bands of rows are compared natively first (memcmp), then 32-bit words:
+ * a stroke touches few of them.
  */
 export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, height: number): { changed: Rect | null; coverChanged: Rect | null } {
   const W = width;
@@ -20,7 +24,17 @@ export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, he
   const wordsPerRow = W / perWord;
   let cx0 = W, cy0 = height, cx1 = -1, cy1 = -1;
   let px0 = W, py0 = height, px1 = -1, py1 = -1;
+  const bytesPerRow = W * raw.BYTES_PER_ELEMENT;
+  const bufA = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const bufB = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
   for (let y = 0; y < height; y++) {
+    if (y % DIFF_BAND === 0) {
+      const end = Math.min(height, y + DIFF_BAND) * bytesPerRow;
+      if (bufA.subarray(y * bytesPerRow, end).equals(bufB.subarray(y * bytesPerRow, end))) {
+        y += DIFF_BAND - 1;
+        continue;
+      }
+    }
     const off = y * W;
     for (let wi = 0; wi < wordsPerRow; wi++) {
       if (a32 && b32 && a32[y * wordsPerRow + wi] === b32[y * wordsPerRow + wi]) continue;
@@ -65,80 +79,61 @@ export function positiveBounds(raw: CanvasMask, width: number, r: Rect): Rect | 
   return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
-/** 1 where any of `above` has raw > 0 at canvas pixel p */
-function coveredAt(above: readonly CanvasMask[], p: number): number {
-  for (const a of above) if (a[p] > 0) return 1;
-  return 0;
+/** bounding box of nonzero pixels within `r` (where the blur input can be nonzero), or null */
+export function nonzeroBounds(raw: CanvasMask, width: number, r: Rect): Rect | null {
+  let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1;
+  for (let y = r.y0; y < r.y1; y++) {
+    const off = y * width;
+    let first = -1;
+    for (let x = r.x0; x < r.x1; x++) {
+      if (raw[off + x] !== 0) {
+        first = x;
+        break;
+      }
+    }
+    if (first < 0) continue;
+    let last = first;
+    for (let x = r.x1 - 1; x > first; x--) {
+      if (raw[off + x] !== 0) {
+        last = x;
+        break;
+      }
+    }
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    y1 = y;
+  }
+  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/** whether any pixel within `r` is nonzero */
+export function anyNonzero(raw: CanvasMask, width: number, r: Rect): boolean {
+  for (let y = r.y0; y < r.y1; y++) {
+    const off = y * width;
+    for (let x = r.x0; x < r.x1; x++) if (raw[off + x] !== 0) return true;
+  }
+  return false;
 }
 
 /**
- * input (window-sized) = raw · scale · (cover_alpha where a layer above has raw > 0); also
- * records the cover in `covered` where raw ≠ 0 (elsewhere the input is 0 whatever covers it,
- * and 0 is written).
+ * input (window-sized) = raw · scale · (cover_alpha where a visible layer above has raw > 0);
+ * `cover` is scratch of at least the window's width.
  */
 export function blurInput(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
-  win: Rect, input: Float64Array, covered: Uint8Array): void {
+  win: Rect, input: Float64Array, cover: Uint8Array): void {
   const w = win.x1 - win.x0;
   const h = win.y1 - win.y0;
   for (let y = 0; y < h; y++) {
     const src = (y + win.y0) * width + win.x0;
     const dst = y * w;
+    for (let x = 0; x < w; x++) input[dst + x] = raw[src + x] * scale;
+    if (above.length === 0) continue;
+    cover.fill(0, 0, w);
+    for (const a of above) for (let x = 0; x < w; x++) if (a[src + x] > 0) cover[x] = 1;
     for (let x = 0; x < w; x++) {
-      const v = raw[src + x] * scale;
-      const c = v !== 0 && above.length > 0 ? coveredAt(above, src + x) : 0;
-      input[dst + x] = c ? v * alpha : v;
-      covered[dst + x] = c;
-    }
-  }
-}
-
-/**
- * nonzero (window-sized) = 1 where the blur input is not 0, as blurInput computes it (cover is
- * looked up only where it decides: α·v underflowing or α = 0).
- */
-export function inputNonzero(raw: CanvasMask, scale: number, alpha: number, above: readonly CanvasMask[], width: number,
-  win: Rect, nonzero: Uint8Array): void {
-  const w = win.x1 - win.x0;
-  const h = win.y1 - win.y0;
-  if (raw instanceof Uint8Array && scale * alpha > 0) {
-    // no alpha value underflows: nonzero exactly where raw is
-    for (let y = 0; y < h; y++) {
-      const src = (y + win.y0) * width + win.x0;
-      const dst = y * w;
-      for (let x = 0; x < w; x++) nonzero[dst + x] = raw[src + x] !== 0 ? 1 : 0;
-    }
-    return;
-  }
-  for (let y = 0; y < h; y++) {
-    const src = (y + win.y0) * width + win.x0;
-    const dst = y * w;
-    for (let x = 0; x < w; x++) {
-      const v = raw[src + x] * scale;
-      nonzero[dst + x] = v !== 0 && (v * alpha !== 0 || !coveredAt(above, src + x)) ? 1 : 0;
-    }
-  }
-}
-
-/**
- * d (rect-sized) = new input − the input the stored blur was made from (`applied` raw under
- * `appliedCover`), with the same arithmetic as blurInput so both sides are its exact bits;
- * then records the new state as applied.
- */
-export function differenceOnRect(raw: CanvasMask, applied: CanvasMask, appliedCover: Uint8Array, scale: number,
-  alpha: number, above: readonly CanvasMask[], width: number, rect: Rect, d: Float64Array): void {
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  for (let y = 0; y < h; y++) {
-    const src = (y + rect.y0) * width + rect.x0;
-    const dst = y * w;
-    for (let x = 0; x < w; x++) {
-      const p = src + x;
-      const vn = raw[p] * scale;
-      const vo = applied[p] * scale;
-      const c = vn !== 0 && above.length > 0 ? coveredAt(above, p) : 0;
-      d[dst + x] = (c ? vn * alpha : vn) - (appliedCover[p] ? vo * alpha : vo);
-      applied[p] = raw[p];
-      appliedCover[p] = c;
+      const v = input[dst + x];
+      if (cover[x] !== 0 && v !== 0) input[dst + x] = v * alpha;
     }
   }
 }

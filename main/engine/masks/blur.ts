@@ -42,36 +42,42 @@ export function jumpLimit(radius: number): number {
   return (radius + 1) >> 1;
 }
 
-/** Scratch for convolveRowsTransposed, sized for rows of up to `maxLen` values. */
+/** Scratch for blurRows / blurColumns, sized for lines of up to `maxLen` values. */
 export interface BlurScratch {
   readonly boundary: Int32Array;
   readonly delta: Float64Array;
   /** 1 where an output still needs the direct interior sum */
   readonly direct: Uint8Array;
+  /** blurColumns: per column, the value changes inside the current output's window */
+  readonly changes: Int32Array;
+  /** blurColumns: row offsets of the window, above and below */
+  readonly up: Int32Array;
+  readonly down: Int32Array;
 }
 
 export function blurScratch(maxLen: number): BlurScratch {
-  return { boundary: new Int32Array(maxLen + 1), delta: new Float64Array(maxLen + 1), direct: new Uint8Array(maxLen + 4) };
+  return {
+    boundary: new Int32Array(maxLen + 1), delta: new Float64Array(maxLen + 1), direct: new Uint8Array(maxLen + 4),
+    changes: new Int32Array(maxLen), up: new Int32Array(maxLen + 1), down: new Int32Array(maxLen + 1),
+  };
 }
 
 /**
- * Convolves `rows` rows along their length and writes the result transposed, so calling it
- * twice blurs both axes and returns to row-major order.
+ * The horizontal pass: convolves `rows` rows along their length, row-major out
+ * (`dst[row * outLen + pos − outStart]`).
  *
  * Row `row` of `src` starts at `row * srcLen` and holds axis positions
  * `srcStart .. srcStart + srcLen - 1`; it must cover every position the window reaches after
- * clamping to `0 .. extent - 1`. Output positions `outStart .. outStart + outLen - 1` go to
- * `dst[dstOffset + (pos - outStart) * dstStride + row]` (by default packed: offset 0, stride
- * `rows`).
+ * clamping to `0 .. extent - 1`.
  *
  * Painted masks are piecewise constant along a row, so a window usually holds only a few
  * value changes: the sum is then the window's first value plus each change times the kernel
- * weight beyond it (exact, and O(changes) instead of O(r)). Windows with many changes (the
- * second, already smooth pass) are summed directly (see jumpLimit). Each output depends only
- * on the values in its window, so blurring a sub-window gives the same bits as blurring the
- * whole canvas.
+ * weight beyond it (exact, and O(changes) instead of O(r); a window without a change is its
+ * value). Windows with many changes (soft float masks) are summed directly (see jumpLimit).
+ * Each output depends only on the values in its window, so blurring a sub-window gives the
+ * same bits as blurring the whole canvas.
  */
-export function convolveRowsTransposed(
+export function blurRows(
   src: Float64Array,
   rows: number,
   srcLen: number,
@@ -83,8 +89,6 @@ export function convolveRowsTransposed(
   tails: Float64Array,
   scratch: BlurScratch,
   dst: Float64Array,
-  dstOffset = 0,
-  dstStride = rows,
 ): void {
   const r = kernel.radius;
   const jumps = jumpLimit(r);
@@ -99,6 +103,7 @@ export function convolveRowsTransposed(
   const direct = scratch.direct;
   for (let row = 0; row < rows; row++) {
     const off = row * srcLen;
+    const d0 = row * outLen - outStart;
     // value changes along the row, as global positions b with delta = v[b] − v[b − 1]
     let nb = 0;
     for (let i = 1; i < srcLen; i++) {
@@ -110,6 +115,10 @@ export function convolveRowsTransposed(
       }
     }
     boundary[nb] = 2147483647;
+    if (nb === 0) {
+      dst.fill(src[off], d0 + outStart, d0 + outEnd);
+      continue;
+    }
     let lo = 0;
     let hi = 0;
     let anyDirect = false;
@@ -135,9 +144,63 @@ export function convolveRowsTransposed(
           acc += k[r + j] * src[off + g - srcStart];
         }
       }
-      dst[dstOffset + (pos - outStart) * dstStride + row] = acc;
+      dst[d0 + pos] = acc;
     }
-    if (anyDirect) directSums(src, off - srcStart, outStart, outLen, k, r, direct, dst, dstStride, dstOffset + row);
+    if (anyDirect) directSums(src, off - srcStart, outStart, outLen, k, r, direct, dst, 1, row * outLen);
+  }
+}
+
+/**
+ * The vertical pass over already smooth rows: `src` is row-major, `width` values a row, rows at
+ * axis positions `srcStart ..` covering every clamped window; output rows
+ * `outStart .. outStart + outRows − 1` go row-major to `dst`. Each output is
+ * k_0·v[y] + Σ_{j=1..r} k_j·(v[y − j] + v[y + j]) with the row indices clamped (replicate
+ * padding), j ascending, except where the column is constant over the whole window: there it is
+ * that value exactly (a flat mask stays flat, and where no input reaches it is exactly 0).
+ * Rows are contiguous, so the sums run along them: `sums` is columnSums or its SIMD twin
+ * (simd.ts; then every array lives in its WebAssembly memory), lane by lane the same operations.
+ */
+export function blurColumns(src: Float64Array, width: number, srcStart: number, extent: number, outStart: number,
+  outRows: number, kernel: GaussianKernel, scratch: BlurScratch, dst: Float64Array,
+  sums: ColumnSums = columnSums, weights: Float64Array = kernel.weights): void {
+  const r = kernel.radius;
+  const last = extent - 1;
+  const cnt = scratch.changes;
+  const up = scratch.up;
+  const down = scratch.down;
+  cnt.fill(0, 0, width);
+  const count = (i: number, sign: number): void => {
+    const a = (i - srcStart) * width;
+    const b = a - width;
+    for (let x = 0; x < width; x++) if (src[a + x] !== src[b + x]) cnt[x] += sign;
+  };
+  // changes at row i (v[i] ≠ v[i − 1]) inside the window lo..hi: lo < i ≤ hi
+  let lo = Math.max(0, outStart - r);
+  let hi = lo;
+  for (let o = 0; o < outRows; o++) {
+    const y = outStart + o;
+    const nlo = Math.max(0, y - r);
+    const nhi = Math.min(last, y + r);
+    while (hi < nhi) count(++hi, 1);
+    while (lo < nlo) count(++lo, -1);
+    for (let j = 1; j <= r; j++) {
+      up[j] = ((y - j < 0 ? 0 : y - j) - srcStart) * width;
+      down[j] = ((y + j > last ? last : y + j) - srcStart) * width;
+    }
+    const c = (y - srcStart) * width;
+    const d = o * width;
+    let x = 0;
+    while (x < width) {
+      if (cnt[x] === 0) {
+        dst[d + x] = src[c + x];
+        x++;
+        continue;
+      }
+      let e = x + 1;
+      while (e < width && cnt[e] !== 0) e++;
+      sums(src, c, up, down, weights, r, x, e, dst, d);
+      x = e;
+    }
   }
 }
 
@@ -192,36 +255,50 @@ function directSums(src: Float64Array, base: number, outStart: number, outLen: n
   }
 }
 
-/** Whole-canvas blur (tests, one-off use); the compositor blurs windows itself. */
+/** the inner sums of blurColumns (see columnSums) */
+export type ColumnSums = (src: Float64Array, c: number, up: Int32Array, down: Int32Array, k: Float64Array, r: number,
+  x: number, e: number, dst: Float64Array, d: number) => void;
+
+/**
+ * dst[d + q] = k_0·v[c + q] + Σ_{j=1..r} k_j·(v[up_j + q] + v[down_j + q]) for q in x..e − 1,
+ * j ascending (k holds the 2r + 1 weights, centre at k[r]), four columns at a time.
+ */
+export function columnSums(src: Float64Array, c: number, up: Int32Array, down: Int32Array, k: Float64Array, r: number,
+  x: number, e: number, dst: Float64Array, d: number): void {
+  const kc = k[r];
+  let q = x;
+  for (; q + 3 < e; q += 4) {
+    let a0 = kc * src[c + q], a1 = kc * src[c + q + 1], a2 = kc * src[c + q + 2], a3 = kc * src[c + q + 3];
+    for (let j = 1; j <= r; j++) {
+      const kj = k[r + j];
+      const u = up[j] + q;
+      const w = down[j] + q;
+      a0 += kj * (src[u] + src[w]);
+      a1 += kj * (src[u + 1] + src[w + 1]);
+      a2 += kj * (src[u + 2] + src[w + 2]);
+      a3 += kj * (src[u + 3] + src[w + 3]);
+    }
+    dst[d + q] = a0;
+    dst[d + q + 1] = a1;
+    dst[d + q + 2] = a2;
+    dst[d + q + 3] = a3;
+  }
+  for (; q < e; q++) {
+    let a = kc * src[c + q];
+    for (let j = 1; j <= r; j++) a += k[r + j] * (src[up[j] + q] + src[down[j] + q]);
+    dst[d + q] = a;
+  }
+}
+
+/** Whole-canvas blur (tests, one-off use); the compositor blurs tiles itself. */
 export function gaussianBlur(src: ArrayLike<number>, height: number, width: number, sigma: number): Float64Array {
   const kernel = gaussianKernel(sigma);
   const a = Float64Array.from(src);
   if (kernel.radius === 0) return a;
   const t = new Float64Array(height * width);
   const out = new Float64Array(height * width);
-  const tails = kernelTails(kernel);
   const scratch = blurScratch(Math.max(height, width));
-  convolveRowsTransposed(a, height, width, 0, width, 0, width, kernel, tails, scratch, t);
-  convolveRowsTransposed(t, width, height, 0, height, 0, height, kernel, tails, scratch, out);
+  blurRows(a, height, width, 0, width, 0, width, kernel, kernelTails(kernel), scratch, t);
+  blurColumns(t, width, 0, height, 0, height, kernel, scratch, out);
   return out;
-}
-
-/**
- * Largest |tails[i] − Σ_{j≥u} k_j| over all entries, the sums taken exactly (double-double)
- * over the stored weights: the error bounds of the incremental blur need it.
- */
-export function tailRoundingError(kernel: GaussianKernel, tails: Float64Array): number {
-  const r = kernel.radius;
-  let hi = 0;
-  let lo = 0;
-  let worst = 0;
-  for (let u = r; u >= -r; u--) {
-    const w = kernel.weights[u + r];
-    const s = hi + w;
-    const bb = s - hi;
-    lo += (hi - (s - bb)) + (w - bb);
-    hi = s;
-    worst = Math.max(worst, Math.abs(tails[u + r] - hi - lo));
-  }
-  return worst;
 }

@@ -4,18 +4,28 @@
  * the edited layer within blur radius of the changed pixels, the layers below it only where
  * the edit changed what covers them, and count/bg (latent-sized, cheap) in full.
  *
- * Each layer keeps its blurred mask and brings it up to date incrementally (layer-blur.ts).
+ * Per layer it keeps only the raw mask (1 byte a pixel for alpha masks) and Q_k (latent-sized);
+ * every recompute blurs its window the full way, tile by tile (tile-blur.ts), so a window gives
+ * the same bits as the whole canvas and nothing canvas-sized in float is ever held.
  */
 import { PaletteError } from '../../../shared/errors';
-import { gaussianKernel, kernelTails, tailRoundingError } from './blur';
-import { diffAndCopy, positiveBounds, type CanvasMask } from './blur-input';
-import { LayerBlur, type BlurContext, type BlurStats, type LayerState } from './layer-blur';
-import { quantizeBlocks, type MaskType } from './quantize';
-import { unionRect, type Rect } from './rect';
+import { gaussianKernel, kernelTails } from './blur';
+import { diffAndCopy, nonzeroBounds, positiveBounds, type CanvasMask } from './blur-input';
+import type { MaskType } from './quantize';
+import { reachBlocks, unionRect, type Rect } from './rect';
+import { TileBlur, type BlurContext, type BlurStats, type HeldBlur, type LayerState } from './tile-blur';
+import { quantizeBlocks } from './quantize';
 
 export type { CanvasMask } from './blur-input';
 export type { Rect } from './rect';
-export type { BlurStats } from './layer-blur';
+export type { BlurStats } from './tile-blur';
+
+/**
+ * Largest blur (in pixels) held for a strength slider: while one layer's strength is the only
+ * thing changing, its blurred mask is kept (transiently, at most this many pixels × 8 bytes) so
+ * each further change only quantizes again; any other edit drops it.
+ */
+export const HOLD_PIXELS = 8 * 2 ** 20;
 
 /** latent pixel = 8×8 canvas pixels */
 export const LATENT_FACTOR = 8;
@@ -44,6 +54,13 @@ export function checkMask(id: string, mask: CanvasMask, height: number, width: n
   }
 }
 
+/** a copy of the mask in shared memory (the tile pool's workers read it in place) */
+function sharedCopy(mask: CanvasMask): CanvasMask {
+  const copy = mask instanceof Uint8Array ? new Uint8Array(new SharedArrayBuffer(mask.length)) : new Float32Array(new SharedArrayBuffer(4 * mask.length));
+  copy.set(mask);
+  return copy;
+}
+
 function checkUnit(id: string, name: string, v: number): void {
   if (!(v >= 0 && v <= 1)) throw new PaletteError('E_BAD_LAYER', `layer ${id}: ${name} ${v} is outside 0..1`);
 }
@@ -68,9 +85,14 @@ export class MaskCompositor {
   private countK: Float32Array[] = [];
   private bgK: Float32Array[] = [];
   private countDirty = true;
-  private readonly blur: LayerBlur;
+  /** latent blocks whose count/bg may differ (null: all of them) */
+  private readonly blur: TileBlur;
+  /** the layer whose strength changed last, and its held blur (see HOLD_PIXELS) */
+  private holdFor: LayerState | null = null;
+  private held: HeldBlur | null = null;
 
-  constructor(height: number, width: number, quantization: MaskQuantization) {
+  /** `pool`: share large windows with the thread's tile pool (tile-pool.ts) when it is ready */
+  constructor(height: number, width: number, quantization: MaskQuantization, pool = true) {
     if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0 && height % LATENT_FACTOR === 0 && width % LATENT_FACTOR === 0)) {
       throw new PaletteError('E_BAD_CANVAS_SIZE', `canvas ${width}×${height}: both sides must be positive multiples of ${LATENT_FACTOR}`);
     }
@@ -78,7 +100,7 @@ export class MaskCompositor {
     this.width = width;
     this.latentHeight = height / LATENT_FACTOR;
     this.latentWidth = width / LATENT_FACTOR;
-    this.blur = new LayerBlur(height, width, LATENT_FACTOR);
+    this.blur = new TileBlur(height, width, LATENT_FACTOR, undefined, pool);
     this.quant = quantization;
     this.allocateSteps();
   }
@@ -107,14 +129,26 @@ export class MaskCompositor {
     return this.layer(id).quantized;
   }
 
-  /** counts of incremental, full and repairing blurs so far */
+  /** windows, tiles and pixels blurred so far */
   get blurStats(): Readonly<BlurStats> {
     return this.blur.stats;
   }
 
-  /** the layer's blurred cover × raw mask before strength (canvas-sized; current after update()) */
-  blurredMask(id: string): Float64Array {
-    return this.layer(id).blurred;
+  /** whether the blur's vertical pass runs as WebAssembly SIMD (else plain JavaScript, same bits) */
+  get simd(): boolean {
+    return this.blur.simd;
+  }
+
+  /** bytes this compositor holds: per layer (raw mask, Q_k), shared (count/bg) and the tile scratch */
+  get memoryUse(): { layers: number; shared: number; scratch: number; held: number } {
+    let layers = 0;
+    let shared = 0;
+    for (const q of [...this.countK, ...this.bgK]) shared += q.byteLength;
+    for (const l of this.layers) {
+      layers += l.raw.byteLength;
+      for (const q of l.quantized) layers += q.byteLength;
+    }
+    return { layers, shared, scratch: this.blur.scratchBytes, held: this.held?.values.byteLength ?? 0 };
   }
 
   /**
@@ -143,31 +177,25 @@ export class MaskCompositor {
       checkLayerInput(l, this.height, this.width);
     }
     const old = new Map(this.layers.map((l) => [l.id, l]));
-    const size = this.height * this.width;
     this.layers = layers.map((l) => {
       const prev = old.get(l.id);
       const quantized = prev && prev.quantized.length === this.steps ? prev.quantized : this.newStepMasks();
       const kernel = gaussianKernel(l.maskBlur);
-      const tails = kernelTails(kernel);
       return {
         id: l.id,
-        raw: l.mask.slice(),
-        applied: l.mask.slice(),
-        appliedCover: prev?.appliedCover ?? new Uint8Array(size),
+        raw: sharedCopy(l.mask),
         rawScale: l.mask instanceof Uint8Array ? 1 / 255 : 1,
         strength: l.maskStrength,
         kernel,
-        tails,
-        tailError: tailRoundingError(kernel, tails),
+        tails: kernelTails(kernel),
         visible: l.visible,
-        blurred: prev?.blurred ?? new Float64Array(size),
-        drift: prev?.drift ?? new Float64Array(this.latentHeight * this.latentWidth),
         quantized,
         dirty: null,
-        reblur: true,
+        recompute: true,
         requantize: false,
       };
     });
+    this.dropHeld();
     this.countDirty = true;
   }
 
@@ -183,14 +211,16 @@ export class MaskCompositor {
     const layer = this.layers[index];
     const newScale = mask instanceof Uint8Array ? 1 / 255 : 1;
     if (newScale !== layer.rawScale || mask.constructor !== layer.raw.constructor) {
-      layer.raw = mask.slice();
-      layer.applied = mask.slice();
+      layer.raw = sharedCopy(mask);
       layer.rawScale = newScale;
+      this.dropHeld();
       this.markAllDirty();
       return true;
     }
     const { changed, coverChanged } = diffAndCopy(layer.raw, mask, this.width, this.height);
-    if (!changed || !layer.visible) return false;
+    if (!changed) return false;
+    this.dropHeld();
+    if (!layer.visible) return false;
     layer.dirty = unionRect(layer.dirty, changed);
     if (coverChanged) {
       for (let i = 0; i < index; i++) {
@@ -214,7 +244,12 @@ export class MaskCompositor {
     if (options.maskStrength !== undefined && options.maskStrength !== layer.strength) {
       checkUnit(id, 'mask strength', options.maskStrength);
       layer.strength = options.maskStrength;
-      layer.requantize = true;
+      if (this.holdFor === layer && this.held) layer.requantize = true;
+      else {
+        this.dropHeld();
+        this.holdFor = layer;
+        layer.recompute = true;
+      }
       this.countDirty = true;
       changed = true;
     }
@@ -222,8 +257,8 @@ export class MaskCompositor {
       checkBlur(id, options.maskBlur);
       layer.kernel = gaussianKernel(options.maskBlur);
       layer.tails = kernelTails(layer.kernel);
-      layer.tailError = tailRoundingError(layer.kernel, layer.tails);
-      layer.reblur = true;
+      layer.recompute = true;
+      this.dropHeld();
       this.countDirty = true;
       changed = true;
     }
@@ -249,46 +284,55 @@ export class MaskCompositor {
       this.allocateSteps();
       for (const l of this.layers) l.quantized = this.newStepMasks();
     }
-    if (!sameAlpha) this.markAllDirty();
-    for (const l of this.layers) l.requantize = true;
-    this.countDirty = true;
+    this.markAllDirty();
     return true;
   }
 
   /** true when an update() would change anything */
   get needsUpdate(): boolean {
-    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.reblur || l.requantize);
+    return this.countDirty || this.layers.some((l) => l.dirty !== null || l.recompute || l.requantize);
   }
 
   /** Brings every quantized mask, count and bg up to date. */
   update(): boolean {
     let any = false;
-    const full: Rect = { x0: 0, y0: 0, x1: this.width, y1: this.height };
+    const F = LATENT_FACTOR;
+    // count/bg are redone on the union of the latent windows quantized, or in full
+    let whole = false;
+    let partial: Rect | null = null;
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
-      if (!layer.dirty && !layer.reblur && !layer.requantize) continue;
+      if (!layer.dirty && !layer.recompute && !layer.requantize) continue;
       any = true;
+      const r = layer.kernel.radius;
       if (!layer.visible) {
-        // its stored blur goes stale while hidden: showing it again re-blurs every layer
         for (const q of layer.quantized) q.fill(0);
-      } else if (layer.reblur) {
-        this.blur.reblur(layer, this.context(i));
-        this.quantize(i, full);
-      } else {
-        const ctx = this.context(i);
-        let win = layer.dirty ? this.blur.applyChange(layer, ctx, layer.dirty) : null;
-        if (layer.requantize) win = full;
-        if (win) {
-          this.blur.settle(layer, ctx, win);
-          this.quantize(i, win);
-        }
+      } else if (layer.recompute) {
+        // only the input's reach can be nonzero
+        for (const q of layer.quantized) q.fill(0);
+        const support = nonzeroBounds(layer.raw, this.width, { x0: 0, y0: 0, x1: this.width, y1: this.height });
+        const win = support ? reachBlocks(support, r, this.width, this.height, F) : null;
+        const area = win ? (win.x1 - win.x0) * (win.y1 - win.y0) : 0;
+        const keep = win && this.holdFor === layer && area <= HOLD_PIXELS ? { win, values: new Float64Array(area) } : undefined;
+        if (win) this.blur.run(layer, this.context(i), win, keep);
+        if (keep) this.held = keep;
+      } else if (layer.requantize && this.held) {
+        const { win, values } = this.held;
+        quantizeBlocks(values, win.x1 - win.x0, win.x0, win.y0, win, layer.strength, this.quant.noiseLevels, this.quant.maskType,
+          layer.quantized, this.latentWidth, F);
+      } else if (layer.dirty) {
+        const win = reachBlocks(layer.dirty, r, this.width, this.height, F);
+        this.blur.run(layer, this.context(i), win);
+        partial = unionRect(partial, { x0: win.x0 / F, y0: win.y0 / F, x1: win.x1 / F, y1: win.y1 / F });
       }
+      if (!layer.dirty || layer.recompute || !layer.visible) whole = true;
       layer.dirty = null;
-      layer.reblur = false;
+      layer.recompute = false;
       layer.requantize = false;
+      this.countDirty = true;
     }
     if (this.countDirty) {
-      this.recomputeCount();
+      this.recomputeCount(whole ? null : partial);
       this.countDirty = false;
       any = true;
     }
@@ -313,8 +357,15 @@ export class MaskCompositor {
     this.countDirty = true;
   }
 
+  private dropHeld(): void {
+    if (this.held) for (const l of this.layers) if (l.requantize) l.recompute = true;
+    this.holdFor = null;
+    this.held = null;
+  }
+
   private markAllDirty(): void {
-    for (const l of this.layers) l.reblur = true;
+    this.dropHeld();
+    for (const l of this.layers) l.recompute = true;
     this.countDirty = true;
   }
 
@@ -324,27 +375,26 @@ export class MaskCompositor {
     return { above, coverAlpha: q.coverAlpha, noiseLevels: q.noiseLevels, maskType: q.maskType };
   }
 
-  private quantize(index: number, win: Rect): void {
-    const layer = this.layers[index];
-    quantizeBlocks(layer.blurred, this.width, 0, 0, win, layer.strength, this.quant.noiseLevels, this.quant.maskType,
-      layer.quantized, this.latentWidth, LATENT_FACTOR);
-    this.countDirty = true;
-  }
-
-  private recomputeCount(): void {
-    const size = this.latentHeight * this.latentWidth;
+  /** count_k and bg_k on a latent rectangle (null: everywhere) */
+  private recomputeCount(rect: Rect | null): void {
+    const lw = this.latentWidth;
+    const r = rect ?? { x0: 0, y0: 0, x1: lw, y1: this.latentHeight };
+    const visible = this.layers.filter((l) => l.visible);
     for (let k = 0; k < this.steps; k++) {
       const c = this.countK[k];
       const bg = this.bgK[k];
-      c.fill(0);
-      for (const l of this.layers) {
-        if (!l.visible) continue;
-        const q = l.quantized[k];
-        for (let i = 0; i < size; i++) c[i] += q[i];
-      }
-      for (let i = 0; i < size; i++) {
-        const b = 1 - c[i];
-        bg[i] = b <= 0 ? 0 : b >= 1 ? 1 : b;
+      for (let y = r.y0; y < r.y1; y++) {
+        const a = y * lw + r.x0;
+        const b = y * lw + r.x1;
+        c.fill(0, a, b);
+        for (const l of visible) {
+          const q = l.quantized[k];
+          for (let i = a; i < b; i++) c[i] += q[i];
+        }
+        for (let i = a; i < b; i++) {
+          const v = 1 - c[i];
+          bg[i] = v <= 0 ? 0 : v >= 1 ? 1 : v;
+        }
       }
     }
   }

@@ -1,0 +1,60 @@
+/**
+ * A tile-pool worker (tile-pool.ts): blurs and quantizes the tiles it claims and sends each
+ * latent block back on its port.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { gaussianKernel, kernelTails } from './blur';
+import type { Rect } from './rect';
+import { TileBlur, type LayerState } from './tile-blur';
+import type { TileJob, TileMessage } from './tile-pool';
+
+const { port, ready, index } = workerData as { port: MessagePort; ready: Int32Array; index: number };
+let blur: TileBlur | null = null;
+let steps: Float32Array[] = [];
+
+function block(q: readonly Float32Array[], tile: Rect, factor: number, latentWidth: number): Float32Array {
+  const bx0 = tile.x0 / factor, by0 = tile.y0 / factor, bw = (tile.x1 - tile.x0) / factor, bh = (tile.y1 - tile.y0) / factor;
+  const out = new Float32Array(q.length * bw * bh);
+  q.forEach((s, k) => {
+    for (let y = 0; y < bh; y++) out.set(s.subarray((by0 + y) * latentWidth + bx0, (by0 + y) * latentWidth + bx0 + bw), (k * bh + y) * bw);
+  });
+  return out;
+}
+
+port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32Array }) => {
+  try {
+    if (!blur || blur.width !== job.width || blur.height !== job.height || blur.factor !== job.factor) {
+      blur = new TileBlur(job.height, job.width, job.factor, undefined, false);
+    }
+    const latent = (job.width / job.factor) * (job.height / job.factor);
+    const T = job.noiseLevels.length - 1;
+    if (steps.length !== T || steps[0]?.length !== latent) steps = Array.from({ length: T }, () => new Float32Array(latent));
+    const kernel = gaussianKernel(job.sigma);
+    const layer: LayerState = {
+      id: '', raw: job.raw, rawScale: job.rawScale, strength: job.strength, kernel, tails: kernelTails(kernel), visible: true,
+      quantized: steps, dirty: null, recompute: false, requantize: false,
+    };
+    const ctx = { above: job.above, coverAlpha: job.coverAlpha, noiseLevels: job.noiseLevels, maskType: job.maskType };
+    for (;;) {
+      Atomics.add(sync, 1, 1);
+      try {
+        const i = Atomics.add(sync, 0, 1);
+        if (i >= job.tiles.length) break;
+        const tile = job.tiles[i];
+        blur.tileAt(layer, ctx, tile);
+        const q = block(steps, tile, job.factor, job.width / job.factor);
+        const msg: TileMessage = { seq, index: i, q };
+        port.postMessage(msg, [q.buffer as ArrayBuffer]);
+      } finally {
+        Atomics.sub(sync, 1, 1);
+        Atomics.notify(sync, 1);
+      }
+    }
+    blur.trim();
+  } catch {
+    // the caller redoes any tile it got no block for
+  }
+});
+Atomics.store(ready, index, 1);
+void parentPort;
