@@ -77,9 +77,7 @@ async function sampleImage(s: StepSampler, plans: BatchPlan[], steps: StreamSche
   const T = plans.length;
   for (let k = 0; k < T; k++) {
     if (k < s.bootstrapSteps) noisyBootstrapBackground(s.schedule, k, st.settings.bootstrapMixSteps, s.white, null, s.noise[0], noisyBg);
-    plans[k].fill([x], [noisyBg]);
-    await plans[k].predict(s.unet, Infinity);
-    plans[k].accumulate(steps[k], s.guidanceScale, [acc]);
+    await plans[k].run(s.unet, { slotLatents: [x], noisyBackground: [noisyBg], schedule: steps[k], guidanceScale: s.guidanceScale, acc: [acc] }, Infinity);
     latentPreAverage(acc, s.count[k], s.bg[k], null, plane, st.latentChannels);
     if (k + 1 < T) renoise(s.schedule, k + 1, acc, s.noise[k + 1], x);
   }

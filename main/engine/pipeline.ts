@@ -20,6 +20,11 @@ export interface LoadPipelineOptions extends LoadModelOptions {
   settings?: Partial<EngineSettings>;
   /** most samples per UNet call (large canvases); default: the whole batch */
   batchLimit?: number;
+  /**
+   * memory cap of one UNet call in MiB (default DEFAULT_UNET_BATCH_MIB, stream/batch-chunks.ts):
+   * a larger stream batch runs as several calls, with the same result
+   */
+  unetBatchMiB?: number;
   /** decode live frames with the tiny decoder when the model has one (default true) */
   previewDecoder?: boolean;
 }
@@ -72,6 +77,7 @@ export class PalettePipeline implements PalettePipelineApi {
       scheduler: model.scheduler,
       settings,
       seed: options.seed ?? 0,
+      unetBatchMiB: options.unetBatchMiB,
     });
   }
 
