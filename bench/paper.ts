@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPipeline, PalettePipeline } from '../main/engine/pipeline';
-import { imageToRgba, rgbaToImage, whiteImage } from '../main/engine/image';
+import { imageToRgba, whiteImage } from '../main/engine/image';
 import { RandomStream, Xoshiro128 } from '../main/engine/random';
 import { createStreamSchedule, DEFAULT_T_INDEX_LIST, type StreamSchedule } from '../main/engine/schedule/lcm-schedule';
 import { BatchPlan, type PlanLayer } from '../main/engine/stream/batch-plan';
@@ -77,9 +77,7 @@ async function sampleImage(s: StepSampler, plans: BatchPlan[], steps: StreamSche
   const T = plans.length;
   for (let k = 0; k < T; k++) {
     if (k < s.bootstrapSteps) noisyBootstrapBackground(s.schedule, k, st.settings.bootstrapMixSteps, s.white, null, s.noise[0], noisyBg);
-    plans[k].fill([x], [noisyBg]);
-    await plans[k].predict(s.unet, Infinity);
-    plans[k].accumulate(steps[k], s.guidanceScale, [acc]);
+    await plans[k].run(s.unet, { slotLatents: [x], noisyBackground: [noisyBg], schedule: steps[k], guidanceScale: s.guidanceScale, acc: [acc] }, Infinity);
     latentPreAverage(acc, s.count[k], s.bg[k], null, plane, st.latentChannels);
     if (k + 1 < T) renoise(s.schedule, k + 1, acc, s.noise[k + 1], x);
   }
@@ -205,7 +203,7 @@ async function embeddings(p: PalettePipeline, texts: string[]): Promise<Float32A
 /** what every sampler shares: the white latent and the embedding layout */
 async function common(p: PalettePipeline): Promise<Pick<StepSampler, 'white' | 'tokens' | 'embeddingWidth'>> {
   const [e] = await p.model.textEncoder.encode([BACKGROUND]);
-  const white = await p.model.vae.encode(rgbaToImage(whiteImage(p.width, p.height), p.width, p.height), p.height, p.width);
+  const white = await p.model.vae.encode(whiteImage(p.width, p.height), p.height, p.width);
   for (let j = 0; j < white.length; j++) white[j] *= p.model.vae.scalingFactor;
   return { white, tokens: e.tokens, embeddingWidth: e.width };
 }

@@ -18,6 +18,7 @@ import { benchPaper } from './paper';
 import { benchHistory } from './history';
 import { benchIdle } from './idle';
 import { benchCurve } from './curve';
+import { benchMemory } from './memory';
 import type { BenchRow } from './stats';
 
 const BENCHMARKS = path.join(__dirname, '..', 'BENCHMARKS.md');
@@ -43,6 +44,7 @@ const STANDING: Record<string, Runner> = {
   'stroke latency': rowsOnly((q) => benchStrokeLatency(q ? 5 : 40)),
   history: rowsOnly((q) => benchHistory(q ? 50 : 500)),
   idle: rowsOnly((q) => benchIdle(q ? 3 : 10, q ? 3 : 15)),
+  memory: rowsOnly((q) => benchMemory(q)),
 };
 
 /** sections with their own part of BENCHMARKS.md, run by name */

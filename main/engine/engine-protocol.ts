@@ -14,6 +14,8 @@ export interface EngineRuntime {
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   enableMemPattern?: boolean;
+  /** memory cap of one UNet call, MiB (a larger stream batch runs as several calls; default in stream/batch-chunks.ts) */
+  unetBatchMiB?: number;
   /** optimized models are kept here, so the next load of the same model skips graph optimization */
   optimizedModelCacheDir?: string;
   /** a preview decoder folder (vae_decoder/ of a TAESD-style export) for live frames */

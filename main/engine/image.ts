@@ -30,6 +30,10 @@ export function imageToRgba(image: Float32Array, width: number, height: number,
   return out;
 }
 
-export function whiteImage(width: number, height: number): Uint8Array {
-  return new Uint8Array(width * height * 4).fill(255);
+/**
+ * The white picture as the VAE takes it, 1 × 3 × H × W: rgbaToImage of an all-255 canvas
+ * (255 / 127.5 − 1 = 1 exactly) without the RGBA canvas and the conversion in between.
+ */
+export function whiteImage(width: number, height: number): Float32Array {
+  return new Float32Array(3 * width * height).fill(1);
 }

@@ -20,6 +20,11 @@ export interface LoadPipelineOptions extends LoadModelOptions {
   settings?: Partial<EngineSettings>;
   /** most samples per UNet call (large canvases); default: the whole batch */
   batchLimit?: number;
+  /**
+   * memory cap of one UNet call in MiB (default DEFAULT_UNET_BATCH_MIB, stream/batch-chunks.ts):
+   * a larger stream batch runs as several calls, with the same result
+   */
+  unetBatchMiB?: number;
   /** decode live frames with the tiny decoder when the model has one (default true) */
   previewDecoder?: boolean;
 }
@@ -72,6 +77,7 @@ export class PalettePipeline implements PalettePipelineApi {
       scheduler: model.scheduler,
       settings,
       seed: options.seed ?? 0,
+      unetBatchMiB: options.unetBatchMiB,
     });
   }
 
@@ -103,6 +109,8 @@ export class PalettePipeline implements PalettePipelineApi {
     this.stream.setCanvas({ width, height, nativeLatentSize: this.model.nativeLatentSize });
     this.layerPrompts.clear();
     // 3. prepare latents: W once per model and canvas size
+    // the whole canvas in one encode: an SD VAE's W is not the same per tile (GroupNorm and the
+    // mid-block attention see the borders; BENCHMARKS.md, "memory"), so it is never tiled
     this.stream.setWhiteLatent(await this.encodeImage(whiteImage(width, height), width, height));
     this.backgroundInput = { ...this.backgroundInput, image: null };
     await this.applyBackground();
@@ -220,8 +228,9 @@ export class PalettePipeline implements PalettePipelineApi {
     return { rgba: this.rgba, width: this.width, height: this.height, index: this.frameCount, ms: performance.now() - started };
   }
 
-  private async encodeImage(rgba: Uint8Array, width: number, height: number): Promise<Float32Array> {
-    const latent = await this.model.vae.encode(rgbaToImage(rgba, width, height), height, width);
+  /** scale · VAE_encode(image), the image NCHW in [-1, 1] */
+  private async encodeImage(image: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const latent = await this.model.vae.encode(image, height, width);
     const scale = this.model.vae.scalingFactor;
     for (let j = 0; j < latent.length; j++) latent[j] *= scale;
     return latent;
@@ -249,7 +258,7 @@ export class PalettePipeline implements PalettePipelineApi {
   private async applyBackground(): Promise<void> {
     const bg = this.backgroundInput;
     const embeddings = await this.encodeTexts([bg.prompt, bg.negativePrompt]);
-    const latent = bg.image ? await this.encodeImage(bg.image, this.width, this.height) : null;
+    const latent = bg.image ? await this.encodeImage(rgbaToImage(bg.image, this.width, this.height), this.width, this.height) : null;
     this.stream.setBackground({
       embedding: embeddings.get(bg.prompt)!,
       negativeEmbedding: this.negativeEmbedding(bg.negativePrompt, embeddings),

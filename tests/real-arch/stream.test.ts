@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { main } from '../../main/cli';
 import { loadPipeline, type PalettePipeline } from '../../main/engine/pipeline';
 import type { EngineLayer } from '../../main/engine/pipeline-api';
-import { allFinite, describeFixtures, maxAbsDiff, type Fixture } from './support';
+import { allFinite, describeFixtures, maxAbsDiff, relativeError, type Fixture } from './support';
 
 function rect(width: number, height: number, x0: number, y0: number, x1: number, y1: number): Uint8Array {
   const m = new Uint8Array(width * height);
@@ -80,6 +80,46 @@ describeFixtures('real-arch stream', (fixtures) => {
           await p.setLayers([layer('sun', 'the sun', rect(2 * n, n, (3 * n) / 4, 0, (5 * n) / 4, n / 2))]);
           await renderTwice(p);
         });
+      });
+
+      test(`a tiled ${2 * n}×${n} batch over the UNet memory cap: several calls, the one-call frames`, async () => {
+        const run = async (unetBatchMiB: number) => {
+          const p = await loadPipeline(fx.dir, { width: 2 * n, height: n, seed: 7, settings: { tIndexList: [0, 25] }, unetBatchMiB });
+          try {
+            await p.setBackground({ prompt: 'a mountain range at dawn', negativePrompt: '', image: null });
+            await p.setLayers([
+              layer('sun', 'the sun', rect(2 * n, n, (3 * n) / 4, 0, (5 * n) / 4, n / 2), { maskBlur: 8 }),
+              layer('lake', 'a blue lake', rect(2 * n, n, 0, n / 2, 2 * n, n)),
+            ]);
+            const latents: Float32Array[] = [];
+            for (let i = 0; i < 3; i++) {
+              await p.frame();
+              latents.push(p.outputLatent);
+            }
+            return { latents, stats: { ...p.stream.lastFrameStats }, perCall: p.stream.samplesPerCall(), batchBytes: p.stream.bufferBytes().batch };
+          } finally {
+            await p.release();
+          }
+        };
+        const one = await run(1024);
+        const samples = one.stats.samples;
+        // 2 steps × 3 native tiles × (background + 2 layers), doubled with classifier-free guidance
+        expect([18, 36]).toContain(samples);
+        expect(one.stats.unetCalls).toBe(1);
+        // a cap of 4 samples' inputs: 2 to 4 samples with their ε
+        const capped = await run((4 * one.batchBytes) / samples / 2 ** 20);
+        expect(capped.perCall).toBeGreaterThanOrEqual(2);
+        expect(capped.perCall).toBeLessThanOrEqual(4);
+        expect(capped.stats.unetCalls).toBeGreaterThanOrEqual(Math.ceil(samples / capped.perCall));
+        expect(capped.batchBytes).toBeLessThan(one.batchBytes / 3);
+        let worst = 0;
+        for (let i = 0; i < 3; i++) {
+          expect(allFinite(capped.latents[i])).toBe(true);
+          worst = Math.max(worst, relativeError(capped.latents[i], one.latents[i]));
+        }
+        console.log(`${fx.name}: ${capped.stats.unetCalls} calls of ≤ ${capped.perCall} vs one call of ${samples}: largest relative latent difference ${worst.toExponential(2)}`);
+        // onnxruntime's rounding only (an fp16 export rounds each sample to fp16 on the way in and out)
+        expect(worst).toBeLessThan(fx.fp16 ? 1e-3 : 1e-5);
       });
 
       test('inpainting: away from the layer the final latent is the background picture\'s latent', async () => {

@@ -74,8 +74,11 @@ export class OnnxUNet implements UNetRunner {
       textEmbeds: gather(b.textEmbeds, this.pooledWidth, rows, n),
       timeIds: this.pooledWidth > 0 ? gather(b.timeIds, TIME_IDS, rows, n) : undefined,
     });
-    if (this.streamBatchable) {
-      return this.run(b, b.sample, b.timesteps, b.encoderHiddenStates, { timestepCond: b.timestepCond, textEmbeds: b.textEmbeds, timeIds: b.timeIds }, b.batch);
+    // a [batch] timestep takes it all; a scalar one too when every sample has the same timestep
+    // (the stream's calls are cut step by step for such UNets): no regrouping copies then
+    if (this.streamBatchable || (b.batch > 0 && b.timesteps.every((t) => t === b.timesteps[0]))) {
+      const timesteps = this.streamBatchable ? b.timesteps : b.timesteps.subarray(0, 1);
+      return this.run(b, b.sample, timesteps, b.encoderHiddenStates, { timestepCond: b.timestepCond, textEmbeds: b.textEmbeds, timeIds: b.timeIds }, b.batch);
     }
 
     const groups = new Map<number, number[]>();

@@ -25,13 +25,9 @@ export interface RuntimeOptions {
    * cores the next session's run needs (BENCHMARKS.md, "threads").
    */
   readonly allowSpinning?: boolean;
+  /** plan one block for all of a run's activations per input shape (default: sessionMemoryDefaults) */
   readonly enableMemPattern?: boolean;
-  /**
-   * keep freed tensors in onnxruntime's CPU arena for the next run (default: yes, except for
-   * VAE sessions, folder vae_*: their tensors are canvas-sized, and the arena would keep the
-   * largest image's activations for as long as the model is loaded. The UNet keeps its arena:
-   * without it a frame costs ~13 % more CPU; BENCHMARKS.md, "memory")
-   */
+  /** keep freed tensors in onnxruntime's CPU arena for the next run (default: sessionMemoryDefaults) */
   readonly enableCpuMemArena?: boolean;
   /** folder where optimized models are kept, so a second load skips graph optimization */
   readonly optimizedModelCacheDir?: string;
@@ -47,6 +43,20 @@ export interface RuntimeOptions {
  */
 export function defaultIntraOpThreads(): number {
   return physicalCores();
+}
+
+/**
+ * The arena and memory-pattern defaults of a model's session, by its folder (measured,
+ * BENCHMARKS.md "memory"). VAE sessions (vae_*) run without the CPU arena: their tensors are
+ * canvas-sized, and the arena would keep the largest image's activations for as long as the
+ * model is loaded. The UNet and text encoder keep the arena (without it a UNet frame costs
+ * ~14 % more CPU on the SD 1.5 fixture at 512²) but run without the memory pattern: the pattern
+ * plans one block per input shape on top of what the arena keeps, so with it a 180-sample call
+ * on that fixture peaked at 1.6 GB RSS against 1.1 GB without, at the same CPU time.
+ */
+export function sessionMemoryDefaults(modelPath: string): { enableCpuMemArena: boolean; enableMemPattern: boolean } {
+  const vae = path.basename(path.dirname(modelPath)).startsWith('vae_');
+  return { enableCpuMemArena: !vae, enableMemPattern: vae };
 }
 
 export interface SkippedProvider {
@@ -206,10 +216,11 @@ export class ModelSession {
     const started = performance.now();
     const order = options.providers && options.providers.length > 0 ? options.providers : defaultProviderOrder();
     const level = options.graphOptimizationLevel ?? 'all';
+    const memory = sessionMemoryDefaults(modelPath);
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: level,
-      enableMemPattern: options.enableMemPattern ?? true,
-      enableCpuMemArena: options.enableCpuMemArena ?? !path.basename(path.dirname(modelPath)).startsWith('vae_'),
+      enableMemPattern: options.enableMemPattern ?? memory.enableMemPattern,
+      enableCpuMemArena: options.enableCpuMemArena ?? memory.enableCpuMemArena,
       logSeverityLevel: options.logSeverityLevel ?? 3,
       intraOpNumThreads: options.intraOpNumThreads || defaultIntraOpThreads(),
       // nodes run in sequence, so an inter-op pool would only add threads that compete

@@ -1,15 +1,19 @@
 /**
  * One stream batch laid out for the UNet (ENGINE-SPEC §5.2–5.6, §6): which samples it holds,
- * their timesteps and conditioning (built once per palette change), the centering rolls
- * (once per mask change), and the per-frame fill → UNet → denoise → pre-average.
+ * their timesteps and conditioning, the centering rolls (once per mask change), and the
+ * per-frame fill → UNet → denoise → accumulate, call by call (batch-chunks.ts).
  *
  * Sample order is step-major, so a scalar-timestep UNet gets one contiguous group per step:
  * index b = ((k·G + g)·tiles + tile)·P + i, with g = 0 conditional, g = 1 unconditional
- * (G = 2 only for `full` guidance without `timestep_cond`).
+ * (G = 2 only for `full` guidance without `timestep_cond`). The plan holds buffers for one
+ * call only: a batch that fits one call is filled, run and denoised in one piece (its
+ * conditioning written once per palette change); a larger one is run call after call
+ * through the same buffers, so memory stays bounded by the call size, not by the batch.
  */
 import { PaletteError } from '../../../shared/errors';
 import type { StreamSchedule } from '../schedule/lcm-schedule';
 import type { UNetRunner } from '../types';
+import { type BatchChunk, planChunks } from './batch-chunks';
 import { buildBootstrapSample, copyCrop, denoiseAccumulate } from './batch-math';
 import { centeringShift, type Shift } from './centering';
 import { guidanceScaleEmbedding } from './conditioning';
@@ -55,25 +59,45 @@ export function sdxlTimeIds(latentHeight: number, latentWidth: number): Float32A
 
 const NO_SHIFT: Shift = { dy: 0, dx: 0 };
 
+/** What one frame's batch reads (the slot latents) and writes (the per-step accumulators). */
+export interface FrameBatchIO {
+  /** X_0..X_{T-1}, whole-canvas latents */
+  readonly slotLatents: readonly Float32Array[];
+  /** add_noise(G_k, S, t_k) for the bootstrapped slots */
+  readonly noisyBackground: readonly Float32Array[];
+  readonly schedule: StreamSchedule;
+  readonly guidanceScale: number;
+  /** Σ weight·Q_ik·D_ik per step (the numerator of the latent pre-averaging, §5.6), overwritten */
+  readonly acc: readonly Float64Array[];
+}
+
 export class BatchPlan {
   readonly shape: PlanShape;
+  /** samples in the whole batch (incl. CFG doubling) */
   readonly total: number;
   readonly sampleSize: number;
-  readonly sample: Float32Array;
-  /** ε of the last predict(): the runner's own array for a single call, else ownEps */
-  eps: Float32Array;
-  private ownEps: Float32Array | null = null;
-  readonly timesteps: Int32Array;
-  readonly hiddenStates: Float32Array;
-  readonly timestepCond: Float32Array | null;
-  /** batch × pooledWidth and batch × 6 (SDXL), else null */
-  readonly textEmbeds: Float32Array | null;
-  readonly timeIds: Float32Array | null;
   /** slots 0..boot-1 are bootstrapped (and centered) */
   private readonly boot: number;
+  private readonly copies: number;
+  private readonly unitsPerStep: number;
+  private readonly embSize: number;
+  private readonly pooledWidth: number;
+  private readonly guidanceEmbedding: Float32Array | null;
+  private readonly timeIdsOfTile: Float32Array;
   private shifts: Shift[] = [];
+  // one call's buffers, sized to the largest call
+  private chunks: BatchChunk[] = [];
+  private chunkKey = '';
+  private sample = new Float32Array(0);
+  private timesteps = new Int32Array(0);
+  private hiddenStates = new Float32Array(0);
+  private timestepCond: Float32Array | null = null;
+  private textEmbeds: Float32Array | null = null;
+  private timeIds: Float32Array | null = null;
+  /** the chunk whose conditioning the buffers hold (a single-call batch writes it once) */
+  private conditioned: BatchChunk | null = null;
 
-  /** `previous` lends its big sample/ε buffers when the sizes match */
+  /** `previous` lends its sample buffer when the sizes match */
   constructor(shape: PlanShape, previous?: BatchPlan) {
     this.shape = shape;
     const steps = shape.timesteps.length;
@@ -84,16 +108,13 @@ export class BatchPlan {
     const P = shape.layers.length;
     const tile = shape.tiles[0];
     this.boot = Math.min(shape.bootstrapSteps, steps);
-    this.total = steps * G * shape.tiles.length * P;
+    this.copies = G;
+    this.unitsPerStep = shape.tiles.length * P;
+    this.total = steps * G * this.unitsPerStep;
     this.sampleSize = shape.channels * tile.height * tile.width;
-    const n = this.total * this.sampleSize;
-    this.sample = previous && previous.sample.length === n ? previous.sample : new Float32Array(n);
-    this.eps = this.sample;
-    this.ownEps = previous?.ownEps && previous.ownEps.length === n ? previous.ownEps : null;
-    this.timesteps = new Int32Array(this.total);
-    const embSize = shape.tokens * shape.embeddingWidth;
-    this.hiddenStates = new Float32Array(this.total * embSize);
+    this.embSize = shape.tokens * shape.embeddingWidth;
     const pw = shape.pooledWidth ?? 0;
+    this.pooledWidth = pw;
     if (pw > 0) {
       for (const l of shape.layers) {
         if (l.pooled?.length !== pw || (G === 2 && l.negativePooled?.length !== pw)) {
@@ -101,32 +122,21 @@ export class BatchPlan {
         }
       }
     }
-    this.textEmbeds = pw > 0 ? new Float32Array(this.total * pw) : null;
-    this.timeIds = pw > 0 ? new Float32Array(this.total * 6) : null;
-    const ids = sdxlTimeIds(tile.height, tile.width);
-    let b = 0;
-    for (let k = 0; k < steps; k++) {
-      for (let g = 0; g < G; g++) {
-        for (let t = 0; t < shape.tiles.length; t++) {
-          for (const layer of shape.layers) {
-            this.timesteps[b] = shape.timesteps[k];
-            this.hiddenStates.set(g === 0 ? layer.cond : (layer.negative as Float32Array), b * embSize);
-            this.textEmbeds?.set((g === 0 ? layer.pooled : layer.negativePooled) as Float32Array, b * pw);
-            this.timeIds?.set(ids, b * 6);
-            b++;
-          }
-        }
-      }
-    }
-    if (shape.timestepCond) {
-      const { width, scale } = shape.timestepCond;
-      const emb = guidanceScaleEmbedding(scale, width);
-      this.timestepCond = new Float32Array(this.total * width);
-      for (let i = 0; i < this.total; i++) this.timestepCond.set(emb, i * width);
-    } else {
-      this.timestepCond = null;
-    }
+    this.timeIdsOfTile = sdxlTimeIds(tile.height, tile.width);
+    this.guidanceEmbedding = shape.timestepCond ? guidanceScaleEmbedding(shape.timestepCond.scale, shape.timestepCond.width) : null;
+    if (previous) this.sample = previous.sample;
     this.computeShifts();
+  }
+
+  /** values one sample of a call carries (sample, ε, conditioning), for the memory cap */
+  get valuesPerSample(): number {
+    return 2 * this.sampleSize + this.embSize + (this.shape.timestepCond?.width ?? 0) + this.pooledWidth + (this.pooledWidth > 0 ? 6 : 0) + 1;
+  }
+
+  /** bytes of the call buffers the plan holds now */
+  get bufferBytes(): number {
+    return [this.sample, this.timesteps, this.hiddenStates, this.timestepCond, this.textEmbeds, this.timeIds]
+      .reduce((s, a) => s + (a?.byteLength ?? 0), 0);
   }
 
   /** centering rolls of the bootstrapped slots, per (k, tile, layer); call after masks change */
@@ -142,119 +152,151 @@ export class BatchPlan {
     }
   }
 
+  /** the calls of one frame: at most `maxSamples` each, never across steps unless `acrossSteps` */
+  callSizes(maxSamples: number, acrossSteps: boolean): number[] {
+    return this.layout(maxSamples, acrossSteps).map((c) => c.samples);
+  }
+
+  /**
+   * One frame's batch: for each call, the UNet inputs X_k per layer and tile (bootstrapped
+   * slots mix in `noisyBackground[k]` outside the layer's mask and are centered), the UNet, and
+   * the clean estimates D_ik weighted by Q_ik and the tile weights into `acc[k]`. Units are
+   * accumulated in batch order whatever the calls, so the sums are the same as in one call.
+   * Returns the calls made and the time spent inside the UNet.
+   */
+  async run(unet: UNetRunner, io: FrameBatchIO, maxSamples: number): Promise<{ calls: number; ms: number }> {
+    for (let k = 0; k < this.shape.timesteps.length; k++) io.acc[k].fill(0);
+    if (this.total === 0) return { calls: 0, ms: 0 };
+    const chunks = this.layout(maxSamples, unet.streamBatchable);
+    const tile = this.shape.tiles[0];
+    const size = this.sampleSize;
+    const condWidth = this.shape.timestepCond?.width ?? 0;
+    let ms = 0;
+    for (const chunk of chunks) {
+      const n = chunk.samples;
+      for (const seg of chunk.segments) this.fill(seg, io);
+      if (this.conditioned !== chunk) this.condition(chunk);
+      const t0 = performance.now();
+      const out = await unet.predictNoise({
+        batch: n,
+        channels: this.shape.channels,
+        height: tile.height,
+        width: tile.width,
+        sample: this.sample.subarray(0, n * size),
+        timesteps: this.timesteps.subarray(0, n),
+        encoderHiddenStates: this.hiddenStates.subarray(0, n * this.embSize),
+        tokens: this.shape.tokens,
+        embeddingWidth: this.shape.embeddingWidth,
+        timestepCond: this.timestepCond?.subarray(0, n * condWidth),
+        textEmbeds: this.textEmbeds?.subarray(0, n * this.pooledWidth),
+        timeIds: this.timeIds?.subarray(0, n * 6),
+      });
+      ms += performance.now() - t0;
+      if (out.length !== n * size) {
+        throw new PaletteError('E_UNET_OUTPUT', `the UNet returned ${out.length} values for ${n} samples of ${size}`);
+      }
+      for (const seg of chunk.segments) this.accumulate(seg, out, io);
+    }
+    return { calls: chunks.length, ms };
+  }
+
+  // ---- internals ----
+
+  /** the chunk layout for this call size, with buffers for its largest call */
+  private layout(maxSamples: number, acrossSteps: boolean): BatchChunk[] {
+    const key = `${maxSamples}/${acrossSteps}`;
+    if (key === this.chunkKey) return this.chunks;
+    this.chunks = planChunks(this.shape.timesteps.length, this.unitsPerStep, this.copies, maxSamples, acrossSteps);
+    this.chunkKey = key;
+    this.conditioned = null;
+    const n = this.chunks.reduce((m, c) => Math.max(m, c.samples), 0);
+    const resize = <T extends Float32Array | Int32Array>(a: T, length: number, make: (l: number) => T): T => (a.length === length ? a : make(length));
+    this.sample = resize(this.sample, n * this.sampleSize, (l) => new Float32Array(l));
+    this.timesteps = resize(this.timesteps, n, (l) => new Int32Array(l));
+    this.hiddenStates = resize(this.hiddenStates, n * this.embSize, (l) => new Float32Array(l));
+    const width = this.shape.timestepCond?.width ?? 0;
+    this.timestepCond = width > 0 ? new Float32Array(n * width) : null;
+    this.textEmbeds = this.pooledWidth > 0 ? new Float32Array(n * this.pooledWidth) : null;
+    this.timeIds = this.pooledWidth > 0 ? new Float32Array(n * 6) : null;
+    return this.chunks;
+  }
+
   private shift(k: number, t: number, i: number): Shift {
     return this.shifts[(k * this.shape.tiles.length + t) * this.shape.layers.length + i];
   }
 
-  /**
-   * UNet inputs: X_k per layer and tile; bootstrapped slots mix in add_noise(G_k, S, t_k) =
-   * `noisyBackground[k]` outside the layer's mask and are centered.
-   */
-  fill(slotLatents: readonly Float32Array[], noisyBackground: readonly Float32Array[]): void {
-    const { layers, tiles, channels: C, latentHeight: h, latentWidth: w, guidanceCopies: G } = this.shape;
+  /** the UNet inputs of one segment's units (and their unconditional copies) */
+  private fill(seg: { step: number; from: number; to: number; base: number }, io: FrameBatchIO): void {
+    const { layers, tiles, channels: C, latentHeight: h, latentWidth: w } = this.shape;
     const size = this.sampleSize;
     const P = layers.length;
-    const boot = this.boot;
+    const k = seg.step;
+    const xk = io.slotLatents[k];
     const sample = this.sample;
-    let b = 0;
-    for (let k = 0; k < this.shape.timesteps.length; k++) {
-      const xk = slotLatents[k];
-      const first = b;
-      for (let t = 0; t < tiles.length; t++) {
-        for (let i = 0; i < P; i++, b++) {
-          if (k < boot) {
-            buildBootstrapSample(xk, noisyBackground[k], layers[i].masks[k], h, w, C, tiles[t], this.shift(k, t, i), sample, b * size);
-          } else if (i === 0) {
-            copyCrop(xk, h, w, C, tiles[t], sample, b * size);
-          } else {
-            sample.copyWithin(b * size, (b - i) * size, (b - i + 1) * size);
-          }
+    const first = k * this.unitsPerStep;
+    for (let u = seg.from; u < seg.to; u++) {
+      const t = Math.floor((u - first) / P);
+      const i = (u - first) % P;
+      const b = seg.base + (u - seg.from);
+      if (k < this.boot) {
+        buildBootstrapSample(xk, io.noisyBackground[k], layers[i].masks[k], h, w, C, tiles[t], this.shift(k, t, i), sample, b * size);
+      } else if (i > 0 && u > seg.from) {
+        // the same crop of X_k as the layer before it
+        sample.copyWithin(b * size, (b - 1) * size, b * size);
+      } else {
+        copyCrop(xk, h, w, C, tiles[t], sample, b * size);
+      }
+    }
+    // the unconditional half sees the same latents
+    const n = seg.to - seg.from;
+    for (let g = 1; g < this.copies; g++) sample.copyWithin((seg.base + g * n) * size, seg.base * size, (seg.base + n) * size);
+  }
+
+  /** timesteps and conditioning of one call's samples */
+  private condition(chunk: BatchChunk): void {
+    const { layers, timesteps } = this.shape;
+    const P = layers.length;
+    const embSize = this.embSize;
+    const pw = this.pooledWidth;
+    const condWidth = this.shape.timestepCond?.width ?? 0;
+    for (const seg of chunk.segments) {
+      const n = seg.to - seg.from;
+      for (let g = 0; g < this.copies; g++) {
+        for (let u = seg.from; u < seg.to; u++) {
+          const layer = layers[(u - seg.step * this.unitsPerStep) % P];
+          const b = seg.base + g * n + (u - seg.from);
+          this.timesteps[b] = timesteps[seg.step];
+          this.hiddenStates.set(g === 0 ? layer.cond : (layer.negative as Float32Array), b * embSize);
+          this.textEmbeds?.set((g === 0 ? layer.pooled : layer.negativePooled) as Float32Array, b * pw);
+          this.timeIds?.set(this.timeIdsOfTile, b * 6);
+          if (this.guidanceEmbedding) this.timestepCond?.set(this.guidanceEmbedding, b * condWidth);
         }
       }
-      // the unconditional half sees the same latents
-      const half = b - first;
-      for (let g = 1; g < G; g++, b += half) sample.copyWithin(b * size, first * size, (first + half) * size);
     }
+    this.conditioned = chunk;
   }
 
-  /**
-   * ε for the whole batch: one call, or one per step for scalar-timestep UNets, chunked by
-   * `batchLimit`. Returns the calls made and the time spent inside the UNet.
-   */
-  async predict(unet: UNetRunner, batchLimit: number): Promise<{ calls: number; ms: number }> {
-    const total = this.total;
-    if (total === 0) return { calls: 0, ms: 0 };
-    const size = this.sampleSize;
-    const group = unet.streamBatchable ? total : total / this.shape.timesteps.length;
-    const limit = Math.min(batchLimit, group);
-    const tile = this.shape.tiles[0];
-    const embSize = this.shape.tokens * this.shape.embeddingWidth;
-    const condWidth = this.shape.timestepCond?.width ?? 0;
-    const pooledWidth = this.shape.pooledWidth ?? 0;
-    let calls = 0;
-    let ms = 0;
-    for (let start = 0; start < total;) {
-      const end = Math.min(start + limit, (Math.floor(start / group) + 1) * group, total);
-      const batch = end - start;
-      const t0 = performance.now();
-      const out = await unet.predictNoise({
-        batch,
-        channels: this.shape.channels,
-        height: tile.height,
-        width: tile.width,
-        sample: this.sample.subarray(start * size, end * size),
-        timesteps: this.timesteps.subarray(start, end),
-        encoderHiddenStates: this.hiddenStates.subarray(start * embSize, end * embSize),
-        tokens: this.shape.tokens,
-        embeddingWidth: this.shape.embeddingWidth,
-        timestepCond: this.timestepCond ? this.timestepCond.subarray(start * condWidth, end * condWidth) : undefined,
-        textEmbeds: this.textEmbeds ? this.textEmbeds.subarray(start * pooledWidth, end * pooledWidth) : undefined,
-        timeIds: this.timeIds ? this.timeIds.subarray(start * 6, end * 6) : undefined,
-      });
-      ms += performance.now() - t0;
-      calls++;
-      if (out.length !== batch * size) {
-        throw new PaletteError('E_UNET_OUTPUT', `the UNet returned ${out.length} values for ${batch} samples of ${size}`);
-      }
-      if (batch === total) {
-        // the whole batch in one call: keep the runner's array instead of copying it
-        this.eps = out;
-      } else {
-        // a runner may hand back the same array every call: copy each chunk out of it
-        if (!this.ownEps) this.ownEps = new Float32Array(total * size);
-        this.ownEps.set(out, start * size);
-        this.eps = this.ownEps;
-      }
-      start = end;
-    }
-    return { calls, ms };
-  }
-
-  /**
-   * Clean estimates D_ik, weighted by Q_ik and the tile weights, summed per step into
-   * `acc[k]` (the numerator of the latent pre-averaging, §5.6).
-   */
-  accumulate(schedule: StreamSchedule, guidanceScale: number, acc: readonly Float64Array[]): void {
-    const { layers, tiles, channels: C, latentHeight: h, latentWidth: w, guidanceCopies: G } = this.shape;
+  /** D_ik of one segment's units, weighted by Q_ik and the tile weights, added into acc[k] */
+  private accumulate(seg: { step: number; from: number; to: number; base: number }, out: Float32Array, io: FrameBatchIO): void {
+    const { layers, tiles, channels: C, latentHeight: h, latentWidth: w } = this.shape;
     const size = this.sampleSize;
     const P = layers.length;
-    const boot = this.boot;
-    const half = tiles.length * P;
-    for (let k = 0; k < this.shape.timesteps.length; k++) {
-      acc[k].fill(0);
-      const co = {
-        sa: schedule.sqrtAlphaCumprod[k], sb: schedule.sqrtOneMinusAlphaCumprod[k],
-        cOut: schedule.cOut[k], cSkip: schedule.cSkip[k], scale: guidanceScale,
-        predictionType: schedule.config.predictionType,
-      };
-      for (let t = 0; t < tiles.length; t++) {
-        for (let i = 0; i < P; i++) {
-          const b = k * G * half + t * P + i;
-          const uncond = G === 2 ? (b + half) * size : -1;
-          const shift = k < boot ? this.shift(k, t, i) : NO_SHIFT;
-          denoiseAccumulate(this.sample, this.eps, b * size, uncond, co, layers[i].masks[k], tiles[t].weights, h, w, C, tiles[t], shift, acc[k]);
-        }
-      }
+    const k = seg.step;
+    const s = io.schedule;
+    const co = {
+      sa: s.sqrtAlphaCumprod[k], sb: s.sqrtOneMinusAlphaCumprod[k],
+      cOut: s.cOut[k], cSkip: s.cSkip[k], scale: io.guidanceScale,
+      predictionType: s.config.predictionType,
+    };
+    const n = seg.to - seg.from;
+    const first = k * this.unitsPerStep;
+    for (let u = seg.from; u < seg.to; u++) {
+      const t = Math.floor((u - first) / P);
+      const i = (u - first) % P;
+      const b = seg.base + (u - seg.from);
+      const uncond = this.copies === 2 ? (b + n) * size : -1;
+      const shift = k < this.boot ? this.shift(k, t, i) : NO_SHIFT;
+      denoiseAccumulate(this.sample, out, b * size, uncond, co, layers[i].masks[k], tiles[t].weights, h, w, C, tiles[t], shift, io.acc[k]);
     }
   }
 }

@@ -18,7 +18,11 @@ export interface StreamSettings {
   guidance: GuidanceMode;
   /** g: CFG scale for `full`, or the distilled scale for `timestep_cond` UNets */
   guidanceScale: number;
-  /** most samples per UNet call (Infinity: the whole batch in one call) */
+  /**
+   * most samples per UNet call (Infinity: no limit but the memory cap, stream/batch-chunks.ts);
+   * a layer's conditional and unconditional samples always share a call, so with `full`
+   * guidance a call holds at least 2
+   */
   batchLimit: number;
 }
 

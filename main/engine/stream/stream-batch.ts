@@ -18,6 +18,7 @@ import type { CanvasMask } from '../masks/compositor';
 import { RandomStream, Xoshiro128 } from '../random';
 import { createStreamSchedule, SD15_SCHEDULER, type SchedulerConfig, type StreamSchedule } from '../schedule/lcm-schedule';
 import type { UNetRunner } from '../types';
+import { DEFAULT_UNET_BATCH_MIB, samplesPerCall } from './batch-chunks';
 import { BatchPlan, type PlanLayer } from './batch-plan';
 import { latentPreAverage, noisyBootstrapBackground, renoise } from './batch-math';
 import { checkEmbedding, checkLayerConditioning, layerConditioning, lerpEmbedding, lerpPooled, sameArray, sameEmbedding, sameLayerConditioning, type LayerConditioning } from './conditioning';
@@ -29,6 +30,11 @@ export interface StreamBatchOptions extends StreamGeometry {
   readonly scheduler?: SchedulerConfig;
   readonly settings?: Partial<StreamSettings>;
   readonly seed?: number;
+  /**
+   * memory cap of one UNet call, MiB (default DEFAULT_UNET_BATCH_MIB): a stream batch larger
+   * than this runs as several calls through the same buffers (batch-chunks.ts)
+   */
+  readonly unetBatchMiB?: number;
 }
 
 export interface FrameOptions {
@@ -48,6 +54,7 @@ export interface FrameStats {
 export class StreamBatch {
   readonly unet: UNetRunner;
   private readonly schedulerConfig: SchedulerConfig;
+  private readonly unetBatchMiB: number;
   private settingsValue: StreamSettings;
   private scheduleValue: StreamSchedule;
   private geometryValue!: Required<StreamGeometry>;
@@ -83,6 +90,8 @@ export class StreamBatch {
 
   constructor(options: StreamBatchOptions) {
     this.unet = options.unet;
+    this.unetBatchMiB = options.unetBatchMiB ?? DEFAULT_UNET_BATCH_MIB;
+    samplesPerCall(1, this.unetBatchMiB, 1); // refuses a bad cap now, not at the first frame
     this.schedulerConfig = options.scheduler ?? SD15_SCHEDULER;
     this.settingsValue = { ...DEFAULT_STREAM_SETTINGS, ...options.settings };
     checkSettings(this.settingsValue);
@@ -347,9 +356,8 @@ export class StreamBatch {
       const plan = this.plan as BatchPlan;
       const scale = s.guidanceScale;
       this.slots[0] = x0;
-      plan.fill(this.slots, this.noisyBackground);
-      const { calls, ms } = await plan.predict(this.unet, s.batchLimit);
-      plan.accumulate(this.scheduleValue, scale, this.acc);
+      const io = { slotLatents: this.slots, noisyBackground: this.noisyBackground, schedule: this.scheduleValue, guidanceScale: scale, acc: this.acc };
+      const { calls, ms } = await plan.run(this.unet, io, this.samplesPerCall(plan));
       this.finishFrame(background.latent);
       this.sinceChange++;
       this.stats = { samples: plan.total, unetCalls: calls, unetMs: ms, totalMs: performance.now() - started };
@@ -357,6 +365,19 @@ export class StreamBatch {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** most samples one UNet call of the batch takes: the batch limit or the memory cap (after prepare() or a frame) */
+  samplesPerCall(plan: BatchPlan | null = this.plan): number {
+    return plan ? samplesPerCall(plan.valuesPerSample * Float32Array.BYTES_PER_ELEMENT, this.unetBatchMiB, this.settingsValue.batchLimit) : 0;
+  }
+
+  /** bytes of the stream's buffers: its latent state (slots, noise, accumulators) and the UNet call buffers */
+  bufferBytes(): { state: number; batch: number } {
+    const arrays = [...this.slots, this.slot0, ...this.acc, ...this.noisyBackground, this.outputBuffer, ...this.slotNoise, this.whiteLatent];
+    // X_0 points at a noise buffer: count each buffer once
+    const buffers = new Set(arrays.filter((a) => a !== null).map((a) => (a as Float32Array | Float64Array).buffer));
+    return { state: [...buffers].reduce((s, b) => s + b.byteLength, 0), batch: this.plan?.bufferBytes ?? 0 };
   }
 
   // ---- internals ----

@@ -1,5 +1,6 @@
 import { centeringShift, guidanceScaleEmbedding, planTiles, roll, StreamBatch, tileStarts, unrollShift } from '../../../main/engine/stream';
-import type { UNetBatch } from '../../../main/engine/types';
+import { DEFAULT_UNET_BATCH_MIB, planChunks } from '../../../main/engine/stream/batch-chunks';
+import type { UNetBatch, UNetRunner } from '../../../main/engine/types';
 import { repeatedEmbedding, TraceDenoiser } from './support/trace';
 
 describe('tiling', () => {
@@ -50,9 +51,9 @@ test('guidance-scale embedding (timestep_cond) for d = 5, g = 8', () => {
 });
 
 /** a small creation-mode palette: two brushes on a 64×96 canvas, native tile 8 (2 tiles wide) */
-function makeStream(unet = new TraceDenoiser(), settings = {}) {
+function makeStream(unet: UNetRunner = new TraceDenoiser(), settings = {}, options: { unetBatchMiB?: number } = {}) {
   const H = 64, W = 96;
-  const stream = new StreamBatch({ unet, height: H, width: W, nativeLatentSize: 8, settings, seed: 11 });
+  const stream = new StreamBatch({ unet, height: H, width: W, nativeLatentSize: 8, settings, seed: 11, ...options });
   const rows = 77;
   stream.setBackground({ embedding: repeatedEmbedding([0.2, -0.1, 0.4, 0], rows), negativeEmbedding: repeatedEmbedding([0, 0, 0, 0], rows), latent: null });
   stream.setWhiteLatent(new Float32Array(stream.latentSize).fill(0.8));
@@ -110,6 +111,61 @@ describe('stream batch', () => {
     const perStep = makeStream(scalarUnet);
     expect(Array.from(await perStep.render())).toEqual(Array.from(ref));
     expect(scalarUnet.calls).toBe(5 * 5);
+  });
+
+  /** a runner that records each call's size and timesteps */
+  function recording(inner: UNetRunner) {
+    const calls: { batch: number; timesteps: number[] }[] = [];
+    const unet: UNetRunner = {
+      streamBatchable: inner.streamBatchable, timestepCondWidth: 0,
+      predictNoise: (b) => { calls.push({ batch: b.batch, timesteps: Array.from(b.timesteps) }); return inner.predictNoise(b); },
+    };
+    return { unet, calls };
+  }
+
+  test.each([
+    ['no guidance, [batch] timestep', {}, true],
+    ['full guidance (conditional and unconditional twins), [batch] timestep', { guidance: 'full', guidanceScale: 3 }, true],
+    ['full guidance, scalar timestep (calls stay inside one step)', { guidance: 'full', guidanceScale: 3 }, false],
+    ['two bootstrapped slots, fresh noise', { bootstrapSteps: 2, noise: 'fresh' }, true],
+  ])('a batch over the memory cap runs as calls of at most the cap, bit for bit the one-call frame: %s', async (_name, settings, batchable) => {
+    const oneCall = recording(new TraceDenoiser(batchable));
+    const one = makeStream(oneCall.unet, settings);
+    const ref = [(await one.frame()).slice(), (await one.frame()).slice(), (await one.render()).slice()];
+    const perFrame = one.lastFrameStats.samples;
+    expect(one.lastFrameStats.unetCalls).toBe(batchable ? 1 : 5);
+    // a cap of about 7 samples' tensors (sample, ε, conditioning)
+    const capped = recording(new TraceDenoiser(batchable));
+    const s = makeStream(capped.unet, settings, { unetBatchMiB: (7.5 * (2 * 4 * 8 * 8 + 77 * 4 + 1) * 4) / 2 ** 20 });
+    s.prepare();
+    const limit = s.samplesPerCall();
+    expect(limit).toBe(7);
+    const out = [(await s.frame()).slice(), (await s.frame()).slice(), (await s.render()).slice()];
+    for (let i = 0; i < ref.length; i++) expect(Buffer.from(out[i].buffer).equals(Buffer.from(ref[i].buffer))).toBe(true);
+    const frames = 2 + 5;
+    expect(capped.calls.reduce((n, c) => n + c.batch, 0)).toBe(frames * perFrame);
+    const copies = 'guidance' in settings ? 2 : 1;
+    for (const c of capped.calls) {
+      expect(c.batch).toBeLessThanOrEqual(limit);
+      // a layer's conditional and unconditional samples share a call
+      expect(c.batch % copies).toBe(0);
+      if (!batchable) expect(new Set(c.timesteps).size).toBe(1);
+    }
+    expect(s.lastFrameStats.unetCalls).toBe(capped.calls.length / frames);
+    expect(s.lastFrameStats.unetCalls).toBeGreaterThanOrEqual(Math.ceil(perFrame / limit));
+    // the plan keeps buffers for one call, not for the batch
+    expect(s.bufferBytes().batch).toBeLessThanOrEqual(limit * (4 * 8 * 8 + 77 * 4 + 1) * 4);
+    expect(one.bufferBytes().batch).toBeGreaterThanOrEqual((perFrame / (batchable ? 1 : 5)) * (4 * 8 * 8 + 77 * 4) * 4);
+  });
+
+  test('the default cap keeps a typical stream batch one call; a bad cap is refused', async () => {
+    expect(DEFAULT_UNET_BATCH_MIB).toBeGreaterThan(0);
+    const s = makeStream(new TraceDenoiser(), { guidance: 'full' });
+    await s.frame();
+    expect(s.lastFrameStats).toMatchObject({ samples: 60, unetCalls: 1 });
+    for (const bad of [0, -1, NaN]) {
+      expect(() => makeStream(new TraceDenoiser(), {}, { unetBatchMiB: bad })).toThrow(/UNet batch memory cap .* must be a positive number/);
+    }
   });
 
   test('full guidance doubles the batch; at scale 1 it equals no guidance', async () => {
@@ -222,5 +278,43 @@ describe('stream batch', () => {
     await expect(noNegative.frame()).rejects.toThrow('full guidance needs a negative embedding for the background (setBackground)');
     const empty = new StreamBatch({ unet: new TraceDenoiser(), height: 64, width: 64, nativeLatentSize: 64 });
     await expect(empty.frame()).rejects.toThrow(/no background prompt/);
+  });
+});
+
+describe('batch chunks', () => {
+  test('one call holding the whole batch has the one-call layout ((k·G + g)·tiles + t)·P + i', () => {
+    const [steps, tiles, P, G] = [3, 2, 4, 2];
+    const [only] = planChunks(steps, tiles * P, G, Infinity, true);
+    expect(only.samples).toBe(steps * G * tiles * P);
+    for (const seg of only.segments) {
+      for (let u = seg.from; u < seg.to; u++) {
+        const k = Math.floor(u / (tiles * P)), t = Math.floor((u % (tiles * P)) / P), i = u % P;
+        for (let g = 0; g < G; g++) expect(seg.base + g * (seg.to - seg.from) + (u - seg.from)).toBe(((k * G + g) * tiles + t) * P + i);
+      }
+    }
+  });
+
+  test('calls are balanced, cover every unit once, and stay inside a step when asked', () => {
+    for (const [steps, units, G, max, across] of [[5, 12, 1, 7, true], [5, 12, 2, 7, true], [5, 12, 2, 7, false], [4, 49, 1, 60, true], [2, 3, 2, 1, false]] as const) {
+      const chunks = planChunks(steps, units, G, max, across);
+      const seen = new Array<number>(steps * units).fill(0);
+      for (const c of chunks) {
+        expect(c.samples).toBeLessThanOrEqual(Math.max(max, G) - (Math.max(max, G) % G));
+        let base = 0;
+        for (const seg of c.segments) {
+          expect(seg.base).toBe(base);
+          base += G * (seg.to - seg.from);
+          for (let u = seg.from; u < seg.to; u++) {
+            expect(Math.floor(u / units)).toBe(seg.step);
+            seen[u]++;
+          }
+        }
+        expect(c.samples).toBe(base);
+        if (!across) expect(c.segments.length).toBe(1);
+      }
+      expect(seen.every((n) => n === 1)).toBe(true);
+      const sizes = chunks.map((c) => c.samples);
+      if (across) expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(G);
+    }
   });
 });
