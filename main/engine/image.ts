@@ -14,20 +14,52 @@ export function rgbaToImage(rgba: Uint8Array | Uint8ClampedArray, width: number,
 
 /**
  * 1 × 3 × H × W in about [-1, 1] → RGBA8: clip((x + 1) / 2, 0, 1) · 255, rounded to nearest
- * (Uint8ClampedArray clips and rounds, ties to even); opaque. On the per-frame hot path.
+ * (Uint8ClampedArray clips and rounds, ties to even; NaN → 0); opaque. On the per-frame hot path.
  */
 export function imageToRgba(image: Float32Array, width: number, height: number,
   out: Uint8ClampedArray = new Uint8ClampedArray(width * height * 4)): Uint8ClampedArray {
-  const n = width * height;
-  const g = n;
-  const b = 2 * n;
-  for (let p = 0, q = 0; p < n; p++, q += 4) {
-    out[q] = image[p] * 127.5 + 127.5;
-    out[q + 1] = image[g + p] * 127.5 + 127.5;
-    out[q + 2] = image[b + p] * 127.5 + 127.5;
-    out[q + 3] = 255;
-  }
+  imageToRgbaCounting(image, width, height, out);
   return out;
+}
+
+/** 1.5 · 2⁵²: (v + ROUND) − ROUND rounds a double in 0..2⁵¹ to the nearest integer, ties to even */
+const ROUND = 6755399441055744;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * imageToRgba, returning how many values were NaN or infinite (the decode's health check, in
+ * the same pass). The same bytes as Uint8ClampedArray's conversion (tests/unit/engine/image.test.ts),
+ * written a pixel at a time as one 32-bit word.
+ */
+export function imageToRgbaCounting(image: Float32Array, width: number, height: number, out: Uint8ClampedArray): number {
+  const n = width * height;
+  let bad = 0;
+  if (!LITTLE_ENDIAN) {
+    for (let p = 0, q = 0; p < n; p++, q += 4) {
+      for (let c = 0; c < 3; c++) {
+        const v = image[c * n + p] * 127.5 + 127.5;
+        if (v - v !== 0) bad++;
+        out[q + c] = v;
+      }
+      out[q + 3] = 255;
+    }
+    return bad;
+  }
+  const words = new Uint32Array(out.buffer, out.byteOffset, n);
+  for (let p = 0; p < n; p++) {
+    const r0 = image[p] * 127.5 + 127.5;
+    const g0 = image[n + p] * 127.5 + 127.5;
+    const b0 = image[2 * n + p] * 127.5 + 127.5;
+    // x − x is 0 for every finite x, NaN for NaN and ±∞
+    if (r0 - r0 !== 0) bad++;
+    if (g0 - g0 !== 0) bad++;
+    if (b0 - b0 !== 0) bad++;
+    const r = r0 > 255 ? 255 : r0 > 0 ? (r0 + ROUND) - ROUND : 0;
+    const g = g0 > 255 ? 255 : g0 > 0 ? (g0 + ROUND) - ROUND : 0;
+    const b = b0 > 255 ? 255 : b0 > 0 ? (b0 + ROUND) - ROUND : 0;
+    words[p] = r | (g << 8) | (b << 16) | 0xff000000;
+  }
+  return bad;
 }
 
 /**

@@ -10,7 +10,7 @@ import { loadModelFolder, defaultModelDir, type LoadModelOptions, type PaletteMo
 import type { EngineBackground, EngineFrame, EngineLayer, EngineSettings, PalettePipelineApi } from './pipeline-api';
 import { StreamBatch, type StreamLayer, type StreamSettings } from './stream';
 import type { TextEmbedding, VaeRunner } from './types';
-import { imageToRgba, rgbaToImage, whiteImage } from './image';
+import { imageToRgbaCounting, rgbaToImage, whiteImage } from './image';
 
 export interface LoadPipelineOptions extends LoadModelOptions {
   /** canvas in pixels (default 512×512) */
@@ -221,9 +221,9 @@ export class PalettePipeline implements PalettePipelineApi {
     const inv = 1 / vae.scalingFactor;
     for (let j = 0; j < latent.length; j++) scaled[j] = latent[j] * inv;
     const image = await vae.decode(scaled, h, w);
-    checkFinite(image, vae === this.model.vae ? 'vae_decoder/model.onnx' : 'vae_decoder_tiny/model.onnx');
     if (this.rgba.length !== this.width * this.height * 4) this.rgba = new Uint8ClampedArray(this.width * this.height * 4);
-    imageToRgba(image, this.width, this.height, this.rgba);
+    const bad = imageToRgbaCounting(image, this.width, this.height, this.rgba);
+    if (bad > 0) nonFinite(bad, image.length, vae === this.model.vae ? 'vae_decoder/model.onnx' : 'vae_decoder_tiny/model.onnx');
     this.frameCount += 1;
     return { rgba: this.rgba, width: this.width, height: this.height, index: this.frameCount, ms: performance.now() - started };
   }
@@ -275,13 +275,9 @@ export class PalettePipeline implements PalettePipelineApi {
 }
 
 /** A decoded frame with NaN or Inf (fp16 VAEs overflow) is an error naming the VAE, never a black frame. */
-function checkFinite(image: Float32Array, component: string): void {
-  let bad = 0;
-  for (let j = 0; j < image.length; j++) if (!Number.isFinite(image[j])) bad++;
-  if (bad > 0) {
-    throw new PaletteError('E_MODEL_RUN',
-      `${component}: the decoded image has ${bad} of ${image.length} values that are NaN or infinite (an fp16 VAE overflowing?); use a float32 or fp16-fixed VAE`);
-  }
+function nonFinite(bad: number, values: number, component: string): never {
+  throw new PaletteError('E_MODEL_RUN',
+    `${component}: the decoded image has ${bad} of ${values} values that are NaN or infinite (an fp16 VAE overflowing?); use a float32 or fp16-fixed VAE`);
 }
 
 function toStreamSettings(s: Partial<EngineSettings>): Partial<StreamSettings> {
