@@ -243,7 +243,7 @@ export const appSettings = z.object({
   autosaveSeconds: z.number().int().min(5).max(3600),
   /** 'auto' tries the platform's providers in order (GPU first, CPU last); a name forces that one (CPU as fallback) */
   executionProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']),
-  /** onnxruntime threads inside one operator; 0 = onnxruntime's default */
+  /** onnxruntime threads inside one operator; 0 = automatic: one per physical core, less one left to the UI (main/engine/runtime/cpu-cores.ts) */
   engineThreads: z.number().int().min(0).max(256),
   /** the first-launch guide was dismissed: later launches open a new document instead of an example */
   guideDismissed: z.boolean(),

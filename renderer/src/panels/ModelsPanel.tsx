@@ -263,6 +263,7 @@ function ModelsDialog({ onClose }: { onClose: () => void }) {
             </label>
           </div>
           <p className="hint">A provider that cannot run here falls back to the CPU; a notice says so.</p>
+          <p className="hint">Automatic threads use every core but one, so painting stays smooth while the picture renders.</p>
         </section>
       </div>
     </div>
