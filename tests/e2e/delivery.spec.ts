@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, stroke, outputPixel, type Rgb } from './support/fixtures';
-import { REPO_ROOT, type Bridge } from './support/bridge';
+import { test, expect, openFile, stroke, outputPixel, type Rgb } from './support/fixtures';
+import { REPO_ROOT } from './support/bridge';
 import { expectOutputAsModel, promptColour, releaseReference } from './support/oracle';
 
 const EXAMPLES = path.join(REPO_ROOT, 'resources', 'examples');
@@ -31,16 +31,6 @@ async function setCanvas(page: Page, width: number, height: number): Promise<voi
   await page.getByTestId('canvas-height').selectOption(String(height));
   await expect(page.getByTestId('canvas-width')).toHaveValue(String(width));
   await expect(page.getByTestId('canvas-height')).toHaveValue(String(height));
-}
-
-/** Opens a file through File → Open (the bridge's dialog answers with it); unsaved work is let go. */
-async function openFile(page: Page, bridge: Bridge, file: string): Promise<void> {
-  const name = path.basename(file);
-  fs.copyFileSync(file, path.join(bridge.tempDir, name));
-  bridge.answers.open.push(name);
-  bridge.answers.unsaved.push('discard');
-  bridge.emit('menu:command', { command: 'open' });
-  await expect(page).toHaveTitle(new RegExp(`^${name.replace('.', '\\.')} — `));
 }
 
 const near = (a: Rgb, b: Rgb, tolerance = 6) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);

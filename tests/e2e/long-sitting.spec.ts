@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, stroke, brushRow, dropImage, paintingPixel, type Rgb } from './support/fixtures';
-import { REPO_ROOT, type Bridge } from './support/bridge';
+import { test, expect, openFile, stroke, brushRow, dropImage, paintingPixel, type Rgb } from './support/fixtures';
+import { REPO_ROOT } from './support/bridge';
 import { expectOutputAsModel, promptColour, releaseReference, type Probe } from './support/oracle';
 import { readPalette, writePalette } from '../../main/documents';
 import { writeModelVariant } from '../support/model-variants';
@@ -37,16 +37,6 @@ async function expectOnePaintingCanvas(page: Page, width: number, height: number
       return cw > 0 && ch > 0 && !!box && Math.abs(box.width - cw) <= 1 && Math.abs(box.height - ch) <= 1;
     }, { message: 'the painting canvas is laid out at its pixel size' })
     .toBe(true);
-}
-
-/** Opens a file through File → Open (the bridge's dialog answers with it); unsaved work is let go. */
-async function openFile(page: Page, bridge: Bridge, file: string): Promise<void> {
-  const name = path.basename(file);
-  fs.copyFileSync(file, path.join(bridge.tempDir, name));
-  bridge.answers.open.push(name);
-  bridge.answers.unsaved.push('discard');
-  bridge.emit('menu:command', { command: 'open' });
-  await expect(page).toHaveTitle(new RegExp(`^${name.replace('.', '\\.')} — `));
 }
 
 async function shot(page: Page, name: string): Promise<void> {

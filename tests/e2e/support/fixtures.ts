@@ -2,6 +2,8 @@
  * Fixtures and helpers for the renderer scenarios: a page with the bridge installed and the
  * app loaded, pointer strokes in document pixels, and pixel reads of the live output.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { installBridge, type Bridge } from './bridge';
 
@@ -164,4 +166,14 @@ export async function dropImage(page: Page, testId: string, rgb: Rgb, size = 64)
   );
   await page.getByTestId(testId).dispatchEvent('dragover', { dataTransfer });
   await page.getByTestId(testId).dispatchEvent('drop', { dataTransfer });
+}
+
+/** Opens a file through File → Open (the bridge's dialog answers with it); unsaved work is let go. */
+export async function openFile(page: Page, bridge: Bridge, file: string): Promise<void> {
+  const name = path.basename(file);
+  fs.copyFileSync(file, path.join(bridge.tempDir, name));
+  bridge.answers.open.push(name);
+  bridge.answers.unsaved.push('discard');
+  bridge.emit('menu:command', { command: 'open' });
+  await expect(page).toHaveTitle(new RegExp(`^${name.replace('.', '\\.')} — `));
 }

@@ -85,25 +85,34 @@ describe('FrameRing in one thread', () => {
   });
 });
 
+/**
+ * A writer thread (ring-writer.worker) writing 20 000 frames of 128² into a 3-slot ring, started
+ * and released once ready (its startup compiles TypeScript), so the caller races it at once.
+ */
+async function racingWriter() {
+  const width = 128;
+  const height = 128;
+  const frames = 20000;
+  const ring = FrameRing.create(width * height * 4, 3);
+  const reader = FrameRingReader.attach(ring.buffer);
+  const done = new SharedArrayBuffer(12);
+  const doneFlag = new Int32Array(done);
+  const worker = startWorker(path.join(__dirname, 'ring-writer.worker'), {
+    workerData: { buffer: ring.buffer, done, frames, width, height },
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    worker.once('exit', resolve);
+    worker.once('error', reject);
+  });
+  while (Atomics.load(doneFlag, 2) === 0) await new Promise((r) => setTimeout(r, 2));
+  Atomics.store(doneFlag, 1, 1);
+  Atomics.notify(doneFlag, 1);
+  return { width, height, frames, ring, reader, doneFlag, exited };
+}
+
 describe('FrameRing across real threads', () => {
   test('a reader copying into one reused buffer (the forwarder) never sees a torn frame either', async () => {
-    const width = 128;
-    const height = 128;
-    const frames = 20000;
-    const ring = FrameRing.create(width * height * 4, 3);
-    const reader = FrameRingReader.attach(ring.buffer);
-    const done = new SharedArrayBuffer(12);
-    const doneFlag = new Int32Array(done);
-    const worker = startWorker(path.join(__dirname, 'ring-writer.worker'), {
-      workerData: { buffer: ring.buffer, done, frames, width, height },
-    });
-    const exited = new Promise<number>((resolve, reject) => {
-      worker.once('exit', resolve);
-      worker.once('error', reject);
-    });
-    while (Atomics.load(doneFlag, 2) === 0) await new Promise((r) => setTimeout(r, 2));
-    Atomics.store(doneFlag, 1, 1);
-    Atomics.notify(doneFlag, 1);
+    const { width, height, frames, reader, doneFlag, exited } = await racingWriter();
 
     const reused = new ReusedPixels();
     let since: FrameStamp | null = null;
@@ -133,24 +142,7 @@ describe('FrameRing across real threads', () => {
   });
 
   test('a reader racing a writer thread never sees a torn frame, and the newest wins', async () => {
-    const width = 128;
-    const height = 128;
-    const frames = 20000;
-    const ring = FrameRing.create(width * height * 4, 3);
-    const reader = FrameRingReader.attach(ring.buffer);
-    const done = new SharedArrayBuffer(12);
-    const doneFlag = new Int32Array(done);
-    const worker = startWorker(path.join(__dirname, 'ring-writer.worker'), {
-      workerData: { buffer: ring.buffer, done, frames, width, height },
-    });
-    const exited = new Promise<number>((resolve, reject) => {
-      worker.once('exit', resolve);
-      worker.once('error', reject);
-    });
-    // wait for the thread to be ready (its startup compiles TypeScript), then race it
-    while (Atomics.load(doneFlag, 2) === 0) await new Promise((r) => setTimeout(r, 2));
-    Atomics.store(doneFlag, 1, 1);
-    Atomics.notify(doneFlag, 1);
+    const { frames, reader, doneFlag, exited } = await racingWriter();
 
     let reads = 0;
     let torn = 0;
