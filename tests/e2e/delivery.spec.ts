@@ -70,11 +70,21 @@ test('live frames follow the canvas through 512² → 1024² → 768×512 → 51
     if (w === 1024 && h === 1024 && near(await outputPixel(page, 512, 700), RED) && near(await outputPixel(page, 512, 200), RED) && near(await outputPixel(page, 512, 900), WHITE)) found = i;
   }
   expect(found, 'a 1024² frame with both strokes is still in the strip, whole').toBeGreaterThanOrEqual(0);
+  // shown square inside the 768×512 document's box, not stretched to it, and the bar says its size
+  const shown = await page.getByTestId('output-canvas').boundingBox();
+  expect(shown).not.toBeNull();
+  expect(Math.abs(shown!.width / shown!.height - 1)).toBeLessThan(0.02);
+  await expect(page.getByTestId('viewing-frame-size')).toHaveText('(1024×1024)');
   await shot(page, 'past-1024-frame');
   // back to the live stream
   await page.getByTestId('back-to-live').click();
   await expect(page.getByTestId('viewing-frame')).toHaveCount(0);
   await expect.poll(() => outputSize(page)).toEqual([768, 512]);
+  // the live frame fills the document's box again
+  await expect.poll(async () => {
+    const b = await page.getByTestId('output-canvas').boundingBox();
+    return b ? Math.round((100 * b.width) / b.height) : 0;
+  }).toBe(150);
 
   await setCanvas(page, 512, 512);
   await expectOutputAsModel(page, bridge, 'back at 512²', [{ at: [256, 100], rgb: RED }, { at: [66, 300], rgb: RED }, { at: [256, 470], rgb: WHITE }]);

@@ -6,11 +6,12 @@
 import { useEffect, useRef } from 'react';
 import { useDocument, useEditor, useUi } from '../hooks';
 import { attachNavigation } from './navigation';
+import { pictureBox } from './view';
 
 export function OutputView() {
   const editor = useEditor();
   const { canvas } = useDocument();
-  const { zoom, panX, panY, frameIndex } = useUi();
+  const { zoom, panX, panY, frameIndex, viewingFrameId } = useUi();
   const hostRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -24,12 +25,14 @@ export function OutputView() {
       editor.frameCanvas.remove();
     };
   }, [editor]);
+  // the frame canvas has the shown frame's own size: re-placed on every frame and every view
   useEffect(() => {
-    const style = editor.frameCanvas.style;
-    style.width = `${canvas.width * zoom}px`;
-    style.height = `${canvas.height * zoom}px`;
-    style.transform = `translate(${panX}px, ${panY}px)`;
-  }, [editor, canvas.width, canvas.height, zoom, panX, panY]);
+    const c = editor.frameCanvas;
+    const box = pictureBox({ zoom, panX, panY }, canvas, { width: c.width, height: c.height });
+    c.style.width = `${box.width}px`;
+    c.style.height = `${box.height}px`;
+    c.style.transform = `translate(${box.x}px, ${box.y}px)`;
+  }, [editor, canvas, zoom, panX, panY, frameIndex, viewingFrameId]);
   return (
     <div className="viewport output" ref={viewportRef} data-testid="output-view" data-frame-index={frameIndex} data-zoom={zoom} data-pan-x={panX} data-pan-y={panY}>
       <div ref={hostRef} />

@@ -60,3 +60,18 @@ export function keepInView(view: View, doc: Size, viewport: Size, keep = 48): Vi
     panY: Math.min(viewport.height - ky, Math.max(ky - h, view.panY)),
   };
 }
+
+/**
+ * Where a picture of `picture`'s size is shown in the document's box on screen (CSS pixels, the
+ * box at pan with the view's zoom): the document's own size fills the box; a picture of another
+ * size (a past frame from before a resize, a frame still of the old size) keeps its proportions,
+ * fitted inside the box and centred, instead of being stretched to it.
+ */
+export function pictureBox(view: View, doc: Size, picture: Size): { x: number; y: number; width: number; height: number } {
+  const box = { x: view.panX, y: view.panY, width: doc.width * view.zoom, height: doc.height * view.zoom };
+  if (picture.width <= 0 || picture.height <= 0 || (picture.width === doc.width && picture.height === doc.height)) return box;
+  const s = Math.min(doc.width / picture.width, doc.height / picture.height);
+  const width = picture.width * s * view.zoom;
+  const height = picture.height * s * view.zoom;
+  return { x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width, height };
+}

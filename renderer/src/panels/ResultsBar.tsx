@@ -4,13 +4,14 @@
  * these act on that frame, and "Back to live" returns to the stream.
  */
 import { useSyncExternalStore } from 'react';
-import { useEditor, useUi } from '../hooks';
+import { useDocument, useEditor, useUi } from '../hooks';
 import { toggleLive } from '../editor';
 import { copyOutput, exportFrame, generateOnce, useAsBackground, viewFrame } from '../results';
 
 export function ResultsBar() {
   const editor = useEditor();
   const ui = useUi();
+  const doc = useDocument();
   const { frames } = useSyncExternalStore(editor.history.subscribe, editor.history.getState);
   const live = ui.status?.live ?? false;
   const viewing = ui.viewingFrameId === null ? undefined : frames.find((f) => f.id === ui.viewingFrameId);
@@ -41,6 +42,11 @@ export function ResultsBar() {
       {viewing ? (
         <span className="viewing" data-testid="viewing-frame">
           Frame {frames.indexOf(viewing) + 1} of {frames.length}
+          {viewing.width !== doc.canvas.width || viewing.height !== doc.canvas.height ? (
+            <span className="hint" data-testid="viewing-frame-size" title="Made before the canvas size changed">
+              {' '}({viewing.width}×{viewing.height})
+            </span>
+          ) : null}
           <button type="button" data-testid="back-to-live" onClick={() => viewFrame(editor, null)}>
             Back to live
           </button>
