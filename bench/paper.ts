@@ -25,6 +25,7 @@ import { BatchPlan, type PlanLayer } from '../main/engine/stream/batch-plan';
 import { latentPreAverage, noisyBootstrapBackground, renoise } from '../main/engine/stream/batch-math';
 import { downsampleArea } from '../main/engine/masks/quantize';
 import type { UNetRunner } from '../main/engine/types';
+import { perTimestep } from '../main/engine/models/unet';
 import { SD15_FIXTURE, regionLayers } from './fixtures';
 import { buildTaesdDecoder } from './taesd';
 import { median, round, type BenchRow } from './stats';
@@ -164,29 +165,7 @@ function perTimestepCalls(unet: UNetRunner): UNetRunner {
   return {
     streamBatchable: false,
     timestepCondWidth: unet.timestepCondWidth,
-    predictNoise: async (b) => {
-      const groups = new Map<number, number[]>();
-      b.timesteps.forEach((t, i) => groups.set(t, [...(groups.get(t) ?? []), i]));
-      const per = (a: Float32Array | undefined): number => (a ? a.length / b.batch : 0);
-      const rows = (a: Float32Array | undefined, members: number[]): Float32Array | undefined => {
-        if (!a) return undefined;
-        const w = per(a);
-        const out = new Float32Array(members.length * w);
-        members.forEach((src, j) => out.set(a.subarray(src * w, (src + 1) * w), j * w));
-        return out;
-      };
-      const size = per(b.sample);
-      const result = new Float32Array(b.sample.length);
-      for (const [t, members] of groups) {
-        const eps = await unet.predictNoise({
-          ...b, batch: members.length, sample: rows(b.sample, members)!, timesteps: new Int32Array(members.length).fill(t),
-          encoderHiddenStates: rows(b.encoderHiddenStates, members)!, timestepCond: rows(b.timestepCond, members),
-          textEmbeds: rows(b.textEmbeds, members), timeIds: rows(b.timeIds, members),
-        });
-        members.forEach((dst, j) => result.set(eps.subarray(j * size, (j + 1) * size), dst * size));
-      }
-      return result;
-    },
+    predictNoise: (b) => perTimestep(b, (group) => unet.predictNoise(group)),
   };
 }
 

@@ -10,18 +10,43 @@ import type { UNetBatch, UNetRunner } from '../types';
 /** values per sample of SDXL's `time_ids`: original size, crop top-left, target size */
 export const TIME_IDS = 6;
 
-interface Extras {
-  readonly timestepCond?: Float32Array;
-  readonly textEmbeds?: Float32Array;
-  readonly timeIds?: Float32Array;
+/** rows `members` of a batch × (length / batch) array, or undefined when there is none */
+function rowsOf(src: Float32Array | undefined, batch: number, members: readonly number[]): Float32Array | undefined {
+  if (!src || src.length === 0) return src;
+  const width = src.length / batch;
+  const out = new Float32Array(members.length * width);
+  members.forEach((row, j) => out.set(src.subarray(row * width, (row + 1) * width), j * width));
+  return out;
 }
 
-/** rows(0..n-1) of a batch × width array, or undefined when there is none */
-function gather(src: Float32Array | undefined, width: number, rows: (j: number) => number, n: number): Float32Array | undefined {
-  if (!src || width === 0) return undefined;
-  const out = new Float32Array(n * width);
-  for (let j = 0; j < n; j++) out.set(src.subarray(rows(j) * width, (rows(j) + 1) * width), j * width);
-  return out;
+/**
+ * A stream batch as one call per distinct timestep (for UNets that take a scalar timestep):
+ * each group's samples and per-sample inputs gathered in batch order, `run` called once per
+ * group with all its timesteps equal, and the results scattered back to their samples.
+ */
+export async function perTimestep(b: UNetBatch, run: (group: UNetBatch) => Promise<Float32Array>): Promise<Float32Array> {
+  const groups = new Map<number, number[]>();
+  b.timesteps.forEach((t, i) => {
+    const members = groups.get(t);
+    if (members) members.push(i);
+    else groups.set(t, [i]);
+  });
+  const size = b.channels * b.height * b.width;
+  const result = new Float32Array(b.sample.length);
+  for (const [t, members] of groups) {
+    const eps = await run({
+      ...b,
+      batch: members.length,
+      sample: rowsOf(b.sample, b.batch, members)!,
+      timesteps: new Int32Array(members.length).fill(t),
+      encoderHiddenStates: rowsOf(b.encoderHiddenStates, b.batch, members)!,
+      timestepCond: rowsOf(b.timestepCond, b.batch, members),
+      textEmbeds: rowsOf(b.textEmbeds, b.batch, members),
+      timeIds: rowsOf(b.timeIds, b.batch, members),
+    });
+    members.forEach((dst, j) => result.set(eps.subarray(j * size, (j + 1) * size), dst * size));
+  }
+  return result;
 }
 
 export class OnnxUNet implements UNetRunner {
@@ -69,37 +94,13 @@ export class OnnxUNet implements UNetRunner {
     }
     if (problems.length) throw new PaletteError('E_MODEL_RUN', `${this.session.label}: ${problems.join('; ')}`);
 
-    const extras = (rows: (i: number) => number, n: number): Extras => ({
-      timestepCond: gather(b.timestepCond, this.timestepCondWidth, rows, n),
-      textEmbeds: gather(b.textEmbeds, this.pooledWidth, rows, n),
-      timeIds: this.pooledWidth > 0 ? gather(b.timeIds, TIME_IDS, rows, n) : undefined,
-    });
     // a [batch] timestep takes it all; a scalar one too when every sample has the same timestep
     // (the stream's calls are cut step by step for such UNets): no regrouping copies then
     if (this.streamBatchable || (b.batch > 0 && b.timesteps.every((t) => t === b.timesteps[0]))) {
       const timesteps = this.streamBatchable ? b.timesteps : b.timesteps.subarray(0, 1);
-      return this.run(b, b.sample, timesteps, b.encoderHiddenStates, { timestepCond: b.timestepCond, textEmbeds: b.textEmbeds, timeIds: b.timeIds }, b.batch);
+      return this.run(b, b.sample, timesteps, b.encoderHiddenStates, b, b.batch);
     }
-
-    const groups = new Map<number, number[]>();
-    b.timesteps.forEach((t, i) => {
-      const members = groups.get(t);
-      if (members) members.push(i);
-      else groups.set(t, [i]);
-    });
-    const result = new Float32Array(b.sample.length);
-    for (const [t, members] of groups) {
-      const n = members.length;
-      const sample = new Float32Array(n * sampleSize);
-      const cond = new Float32Array(n * condSize);
-      members.forEach((src, j) => {
-        sample.set(b.sample.subarray(src * sampleSize, (src + 1) * sampleSize), j * sampleSize);
-        cond.set(b.encoderHiddenStates.subarray(src * condSize, (src + 1) * condSize), j * condSize);
-      });
-      const eps = await this.run(b, sample, Int32Array.of(t), cond, extras((j) => members[j], n), n);
-      members.forEach((dst, j) => result.set(eps.subarray(j * sampleSize, (j + 1) * sampleSize), dst * sampleSize));
-    }
-    return result;
+    return perTimestep(b, (group) => this.predictNoise(group));
   }
 
   private async run(
@@ -107,7 +108,7 @@ export class OnnxUNet implements UNetRunner {
     sample: Float32Array,
     timesteps: Int32Array,
     cond: Float32Array,
-    extras: Extras,
+    extras: Pick<UNetBatch, 'timestepCond' | 'textEmbeds' | 'timeIds'>,
     n: number,
   ): Promise<Float32Array> {
     const { timestepCond: tcond, textEmbeds, timeIds } = extras;
