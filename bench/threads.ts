@@ -125,7 +125,7 @@ async function neighbourAlone(seconds: number): Promise<number> {
   return n.stop();
 }
 
-interface PointResult extends ThreadsResult { threads: number; neighbourRate?: number }
+interface PointResult extends ThreadsResult { neighbourRate?: number }
 
 /**
  * One configuration in a fresh process; with `neighbour`, another process keeps one core busy
@@ -134,16 +134,17 @@ interface PointResult extends ThreadsResult { threads: number; neighbourRate?: n
  */
 async function point(frames: number, runtime: Runtime, neighbour: boolean): Promise<PointResult> {
   const busy = neighbour ? startNeighbour() : null;
-  let result: PointResult;
+  let out: string;
+  let rate: number | undefined;
   try {
-    const out = execFileSync(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-ts.js'), path.join(__dirname, 'threads-point.ts'),
+    out = execFileSync(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-ts.js'), path.join(__dirname, 'threads-point.ts'),
       String(frames), JSON.stringify(runtime)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
-    result = JSON.parse(out.trim().split('\n').pop() ?? '') as PointResult;
   } finally {
-    const rate = await busy?.stop();
-    if (rate !== undefined) result!.neighbourRate = rate;
+    rate = await busy?.stop();
   }
-  return result!;
+  const result = JSON.parse(out.trim().split('\n').pop() ?? '') as PointResult;
+  if (rate !== undefined) result.neighbourRate = rate;
+  return result;
 }
 
 const plural = (n: number): string => `${n} intra-op thread${n > 1 ? 's' : ''}`;
