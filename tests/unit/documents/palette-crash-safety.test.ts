@@ -3,7 +3,7 @@
  * kill the target must open and equal one of the versions the child was saving; so must
  * the .bak once it exists.
  */
-import { spawn } from 'node:child_process';
+import { runChildThenKill } from '../../support/kill-child';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,21 +18,7 @@ const versions = Array.from({ length: VERSION_COUNT }, (_, k) => crashVersion(k)
 
 /** runs the child until it is ready, lets it save for `ms`, then kills it; returns how many saves it reported */
 function saveThenKill(target: string, ms: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, target], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!timer && out.includes('ready\n')) timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve((out.match(/saved/g) ?? []).length);
-      else reject(new Error(`save loop exited by itself (code ${code}): ${err}`));
-    });
-  });
+  return runChildThenKill(CHILD, [target], ms, 'save loop');
 }
 
 async function expectOneOfTheVersions(file: string): Promise<number> {

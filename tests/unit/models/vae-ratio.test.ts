@@ -10,19 +10,11 @@ import { checkVaeRatio, ratioFromConfig } from '../../../main/engine/models/vae-
 import { quickValidateFolder } from '../../../main/model-manager';
 import { PaletteError } from '../../../shared/errors';
 import { removeModelVariants, writeModelVariant } from '../../support/model-variants';
+import { loadFolderError } from '../../support/model-errors';
 
 afterAll(() => removeModelVariants());
 
-async function loadError(dir: string): Promise<PaletteError> {
-  try {
-    const model = await loadModelFolder(dir, { providers: ['cpu'] });
-    await model.release();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PaletteError);
-    return e as PaletteError;
-  }
-  throw new Error('the folder with a 4× VAE loaded');
-}
+const loadError = (dir: string): Promise<PaletteError> => loadFolderError(dir, 'the folder with a 4× VAE');
 
 describe('VAE downscale ratio', () => {
   test('a 4× VAE whose config.json says so is refused at load and in the model list', async () => {

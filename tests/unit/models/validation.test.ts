@@ -7,6 +7,7 @@ import { buildPaletteColors } from '../../../models/generator/palette-colors';
 import { writeModelFolder } from '../../../models/generator/generate';
 import { encodeModel, node, valueInfo } from '../../../models/generator/onnx-builder';
 import { PALETTE_COLORS_DIR } from '../../support/model-variants';
+import { loadFolderError } from '../../support/model-errors';
 import { unpackedPath } from '../../../main/engine/models/default-model';
 
 const temps: string[] = [];
@@ -35,16 +36,7 @@ function fakeUNet(width: number, extraInputs: string[] = []): Uint8Array {
   }).model;
 }
 
-async function loadError(dir: string): Promise<PaletteError> {
-  try {
-    const model = await loadModelFolder(dir, { providers: ['cpu'] });
-    await model.release();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PaletteError);
-    return e as PaletteError;
-  }
-  throw new Error('the broken folder loaded');
-}
+const loadError = (dir: string): Promise<PaletteError> => loadFolderError(dir, 'the broken folder');
 
 describe('model folder validation', () => {
   test('reports every problem of a broken folder at once, by component and name', async () => {

@@ -4,7 +4,7 @@
  * opens as exactly one of the saved versions (byte for byte), its .bak too, and no temporary
  * file is left.
  */
-import { spawn } from 'node:child_process';
+import { runChildThenKill } from '../../support/kill-child';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,18 +34,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function runThenKill(mode: 'save' | 'autosave', where: string, ms: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, mode, where, ...versionFiles], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!timer && out.includes('ready\n')) timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve((out.match(/saved/g) ?? []).length) : reject(new Error(`child exited by itself (code ${code}): ${err}`))));
-  });
+  return runChildThenKill(CHILD, [mode, where, ...versionFiles], ms, 'child');
 }
 
 const versionOf = (file: string): number => {
