@@ -46,9 +46,12 @@ export function linuxPhysicalCores(root = '/sys/devices/system/cpu'): number | n
  */
 export function physicalCores(): number {
   const logical = os.availableParallelism();
-  const physical = process.platform === 'linux' ? linuxPhysicalCores() : null;
-  return Math.max(1, Math.min(logical, physical ?? logical));
+  // the topology does not change while we run: read sysfs once (every session creation asks)
+  if (sysfsCores === undefined) sysfsCores = process.platform === 'linux' ? linuxPhysicalCores() : null;
+  return Math.max(1, Math.min(logical, sysfsCores ?? logical));
 }
+
+let sysfsCores: number | null | undefined;
 
 /**
  * Intra-op threads for the app's live engine: one core is left to the rest of the app. While the
