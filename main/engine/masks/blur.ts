@@ -257,14 +257,17 @@ function directSums(src: Float64Array, base: number, outStart: number, outLen: n
 
 /** the inner sums of blurColumns (see columnSums) */
 export type ColumnSums = (src: Float64Array, c: number, up: Int32Array, down: Int32Array, k: Float64Array, r: number,
-  x: number, e: number, dst: Float64Array, d: number) => void;
+  x: number, e: number, dst: Float64Array, d: number, upAt?: number, downAt?: number) => void;
 
 /**
  * dst[d + q] = k_0·v[c + q] + Σ_{j=1..r} k_j·(v[up_j + q] + v[down_j + q]) for q in x..e − 1,
- * j ascending (k holds the 2r + 1 weights, centre at k[r]), four columns at a time.
+ * j ascending (k holds the 2r + 1 weights, centre at k[r]), four columns at a time; up_j is
+ * up[upAt + j], down_j down[downAt + j].
  */
-export function columnSums(src: Float64Array, c: number, up: Int32Array, down: Int32Array, k: Float64Array, r: number,
-  x: number, e: number, dst: Float64Array, d: number): void {
+export function columnSums(src: Float64Array, c: number, upRows: Int32Array, downRows: Int32Array, k: Float64Array, r: number,
+  x: number, e: number, dst: Float64Array, d: number, upAt = 0, downAt = 0): void {
+  const up = upAt === 0 ? upRows : upRows.subarray(upAt);
+  const down = downAt === 0 ? downRows : downRows.subarray(downAt);
   const kc = k[r];
   let q = x;
   for (; q + 3 < e; q += 4) {

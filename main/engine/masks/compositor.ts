@@ -13,8 +13,8 @@ import { gaussianKernel, kernelTails } from './blur';
 import { diffAndCopy, nonzeroBounds, positiveBounds, type CanvasMask } from './blur-input';
 import type { MaskType } from './quantize';
 import { reachBlocks, unionRect, type Rect } from './rect';
-import { TileBlur, type BlurContext, type BlurStats, type HeldBlur, type LayerState } from './tile-blur';
-import { quantizeBlocks } from './quantize';
+import { blockSummary } from './coarse';
+import { blurReach, coarseFor, quantizeHeld, TileBlur, type BlurContext, type BlurStats, type HeldBlur, type LayerState } from './tile-blur';
 
 export type { CanvasMask } from './blur-input';
 export type { Rect } from './rect';
@@ -304,7 +304,7 @@ export class MaskCompositor {
       const layer = this.layers[i];
       if (!layer.dirty && !layer.recompute && !layer.requantize) continue;
       any = true;
-      const r = layer.kernel.radius;
+      const r = blurReach(layer.kernel);
       if (!layer.visible) {
         for (const q of layer.quantized) q.fill(0);
       } else if (layer.recompute) {
@@ -313,12 +313,13 @@ export class MaskCompositor {
         const support = nonzeroBounds(layer.raw, this.width, { x0: 0, y0: 0, x1: this.width, y1: this.height });
         const win = support ? reachBlocks(support, r, this.width, this.height, F) : null;
         const area = win ? (win.x1 - win.x0) * (win.y1 - win.y0) : 0;
-        const keep = win && this.holdFor === layer && area <= HOLD_PIXELS ? { win, values: new Float64Array(area) } : undefined;
+        const keep = win && this.holdFor === layer && area <= HOLD_PIXELS
+          ? { win, values: new Float64Array(area), summary: coarseFor(layer.kernel) ? blockSummary(area / (F * F)) : undefined }
+          : undefined;
         if (win) this.blur.run(layer, this.context(i), win, keep);
         if (keep) this.held = keep;
       } else if (layer.requantize && this.held) {
-        const { win, values } = this.held;
-        quantizeBlocks(values, win.x1 - win.x0, win.x0, win.y0, win, layer.strength, this.quant.noiseLevels, this.quant.maskType,
+        quantizeHeld(this.held, layer.strength, this.quant.noiseLevels, this.quant.maskType,
           layer.quantized, this.latentWidth, F);
       } else if (layer.dirty) {
         const win = reachBlocks(layer.dirty, r, this.width, this.height, F);

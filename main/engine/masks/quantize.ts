@@ -69,12 +69,84 @@ export function stepRamps(noiseLevels: Float64Array, maskType: MaskType): { lo: 
   return { lo, span };
 }
 
-/** clip((v − lo) / span, 0, 1), dividing only on the ramp (same bits as dividing always) */
-function quantizeWith(v: number, lo: number, span: number): number {
+/** clip((v − lo) / span, 0, 1), dividing only on the ramp (span 0: the threshold at lo) */
+export function quantizeWith(v: number, lo: number, span: number): number {
   if (!(v > lo)) return 0;
   if (span === 0) return 1;
   const d = v - lo;
   return d >= span ? 1 : d / span;
+}
+
+/**
+ * Q_k of one block from its summary: true with `q` filled when every step is decided by it,
+ * false when a kink of some step passes through the block's bounds (then its pixels decide).
+ */
+export function quantizeSummary(mean: number, low: number, high: number, strength: number, lo: Float64Array,
+  span: Float64Array, q: Float64Array): boolean {
+  const T = lo.length;
+  if (low === high) {
+    const v = mean * strength;
+    for (let k = 0; k < T; k++) q[k] = quantizeWith(v, lo[k], span[k]);
+    return true;
+  }
+  const a = low * strength;
+  const b = high * strength;
+  for (let k = 0; k < T; k++) {
+    const l = lo[k];
+    const sp = span[k];
+    if (b <= l) q[k] = 0;
+    else if (sp === 0) {
+      if (a > l) q[k] = 1;
+      else return false;
+    } else if (a - l >= sp) q[k] = 1;
+    else if (a >= l && b - l <= sp) {
+      // one linear piece: the mean of the ramp is the ramp of the mean
+      const m = (mean * strength - l) / sp;
+      q[k] = m <= 0 ? 0 : m >= 1 ? 1 : m;
+    } else return false;
+  }
+  return true;
+}
+
+/**
+ * Q_k of one block from its F² blurred values (strength applied here), `m[base + y·stride + x]`:
+ * flat blocks quantize once, steps the whole block lies on one side of need no pixel visits.
+ */
+export function quantizePixels(m: Float64Array, base: number, stride: number, F: number, strength: number,
+  lo: Float64Array, span: Float64Array, q: Float64Array): void {
+  const T = lo.length;
+  const inv = 1 / (F * F);
+  let min = m[base];
+  let max = min;
+  for (let y = 0; y < F; y++) {
+    const row = base + y * stride;
+    for (let x = 0; x < F; x++) {
+      const v = m[row + x];
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+  }
+  if (min === max) {
+    const v = min * strength;
+    for (let k = 0; k < T; k++) q[k] = quantizeWith(v, lo[k], span[k]);
+    return;
+  }
+  const lowest = min * strength;
+  const highest = max * strength;
+  for (let k = 0; k < T; k++) {
+    const l = lo[k];
+    const sp = span[k];
+    if (!(highest > l)) q[k] = 0;
+    else if (lowest > l && (sp === 0 || lowest - l >= sp)) q[k] = 1;
+    else {
+      let sum = 0;
+      for (let y = 0; y < F; y++) {
+        const row = base + y * stride;
+        for (let x = 0; x < F; x++) sum += quantizeWith(m[row + x] * strength, l, sp);
+      }
+      q[k] = sum * inv;
+    }
+  }
 }
 
 /**
@@ -88,44 +160,10 @@ export function quantizeBlocks(m: Float64Array, stride: number, mx0: number, my0
   const F = factor;
   const T = noiseLevels.length - 1;
   const q = new Float64Array(T);
-  const inv = 1 / (F * F);
   const { lo, span } = stepRamps(noiseLevels, maskType);
   for (let by = window.y0 / F; by < window.y1 / F; by++) {
     for (let bx = window.x0 / F; bx < window.x1 / F; bx++) {
-      const base = (by * F - my0) * stride + (bx * F - mx0);
-      let min = m[base];
-      let max = min;
-      for (let y = 0; y < F; y++) {
-        const row = base + y * stride;
-        for (let x = 0; x < F; x++) {
-          const v = m[row + x];
-          if (v < min) min = v;
-          else if (v > max) max = v;
-        }
-      }
-      if (min === max) {
-        // flat block (most of a mask): one quantization instead of F²
-        const v = min * strength;
-        for (let k = 0; k < T; k++) q[k] = quantizeWith(v, lo[k], span[k]);
-      } else {
-        const lowest = min * strength;
-        const highest = max * strength;
-        for (let k = 0; k < T; k++) {
-          const l = lo[k];
-          const sp = span[k];
-          // the whole block on one side of the ramp decides the step without visiting pixels
-          if (!(highest > l)) q[k] = 0;
-          else if (lowest > l && (sp === 0 || lowest - l >= sp)) q[k] = 1;
-          else {
-            let sum = 0;
-            for (let y = 0; y < F; y++) {
-              const row = base + y * stride;
-              for (let x = 0; x < F; x++) sum += quantizeWith(m[row + x] * strength, l, sp);
-            }
-            q[k] = sum * inv;
-          }
-        }
-      }
+      quantizePixels(m, (by * F - my0) * stride + (bx * F - mx0), stride, F, strength, lo, span, q);
       const li = by * latentWidth + bx;
       for (let k = 0; k < T; k++) out[k][li] = q[k];
     }

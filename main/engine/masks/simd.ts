@@ -59,8 +59,9 @@ export class TileMemory {
     this.simd = useSimd && simdModule() !== null;
     if (this.simd) {
       this.instantiate();
-      this.sums = (src, c, up, down, k, r, x, e, dst, d) => {
-        this.exports!.columnSums(src.byteOffset, c, up.byteOffset, down.byteOffset, k.byteOffset + 8 * r, r, x, e, dst.byteOffset, d);
+      this.sums = (src, c, up, down, k, r, x, e, dst, d, upAt = 0, downAt = 0) => {
+        this.exports!.columnSums(src.byteOffset, c, up.byteOffset + 4 * upAt, down.byteOffset + 4 * downAt, k.byteOffset + 8 * r, r, x, e,
+          dst.byteOffset, d);
       };
     } else {
       this.sums = columnSums;

@@ -12,7 +12,8 @@
  */
 import { blurColumns, blurRows, type GaussianKernel } from './blur';
 import { anyNonzero, blurInput, type CanvasMask } from './blur-input';
-import { quantizeBlocks, type MaskType } from './quantize';
+import { CoarseTile, coarseKernel, type BlockSummary } from './coarse';
+import { quantizeBlocks, quantizePixels, quantizeSummary, stepRamps, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
 import { TileMemory } from './simd';
 import { TilePool } from './tile-pool';
@@ -20,6 +21,23 @@ import { TilePool } from './tile-pool';
 /** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
 export const TILE_W = 512;
 export const TILE_H = 512;
+
+/**
+ * Blurs of at least this radius quantize from latent-resolution sums where that is exact and
+ * blur per pixel only the blocks a quantization kink passes through (coarse.ts); smaller ones
+ * blur every pixel (cheap, and most of their blocks straddle a kink anyway).
+ * PALETTE_MASK_COARSE=0 turns it off (benchmarks and tests compare the two).
+ */
+export const COARSE_MIN_RADIUS = 24;
+
+export function coarseFor(kernel: GaussianKernel): boolean {
+  return kernel.radius >= COARSE_MIN_RADIUS && process.env.PALETTE_MASK_COARSE !== '0';
+}
+
+/** how far (canvas pixels) a change of the blur input reaches into Q_k: r, or r + 1 where a block's far corners count */
+export function blurReach(kernel: GaussianKernel): number {
+  return kernel.radius + (coarseFor(kernel) ? 1 : 0);
+}
 
 /** scratch kept between windows (a blur radius needing more frees it after its window) */
 export const SCRATCH_KEEP_BYTES = 64 * 2 ** 20;
@@ -48,6 +66,33 @@ export interface LayerState {
 export interface HeldBlur {
   readonly win: Rect;
   readonly values: Float64Array;
+  /** per block of `win`, for a layer quantized from block sums (coarseFor) */
+  readonly summary?: BlockSummary;
+}
+
+/** Q_k on the blocks of a held blur again (a strength change): the same rule as the first time */
+export function quantizeHeld(held: HeldBlur, strength: number, noiseLevels: Float64Array, maskType: MaskType,
+  out: readonly Float32Array[], latentWidth: number, factor: number): void {
+  const { win, values, summary } = held;
+  const stride = win.x1 - win.x0;
+  if (!summary) {
+    quantizeBlocks(values, stride, win.x0, win.y0, win, strength, noiseLevels, maskType, out, latentWidth, factor);
+    return;
+  }
+  const F = factor;
+  const { lo, span } = stepRamps(noiseLevels, maskType);
+  const q = new Float64Array(lo.length);
+  const bw = stride / F;
+  for (let by = 0; by < (win.y1 - win.y0) / F; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      const i = by * bw + bx;
+      if (!quantizeSummary(summary.mean[i], summary.low[i], summary.high[i], strength, lo, span, q)) {
+        quantizePixels(values, by * F * stride + bx * F, stride, F, strength, lo, span, q);
+      }
+      const li = (win.y0 / F + by) * latentWidth + win.x0 / F + bx;
+      for (let k = 0; k < lo.length; k++) out[k][li] = q[k];
+    }
+  }
 }
 
 /** what a layer's blur depends on besides the layer itself */
@@ -71,11 +116,15 @@ export interface BlurStats {
   pixels: number;
   /** windows shared with the tile pool */
   pooled: number;
+  /** latent blocks quantized from block sums (coarse.ts), and those of them that needed their pixels */
+  coarseBlocks: number;
+  pixelBlocks: number;
 }
 
 export class TileBlur {
-  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0, pooled: 0 };
+  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0, pooled: 0, coarseBlocks: 0, pixelBlocks: 0 };
   private readonly memory: TileMemory;
+  private readonly coarse = new CoarseTile();
 
   /** windows of at least this many tiles go to the tile pool when one is ready */
   static readonly POOL_MIN_TILES = 2;
@@ -87,7 +136,7 @@ export class TileBlur {
 
   /** bytes of scratch held now (bounded by tile size and the largest blur radius used) */
   get scratchBytes(): number {
-    return this.memory.bytes;
+    return this.memory.bytes + this.coarse.bytes;
   }
 
   /** whether the vertical pass runs as WebAssembly SIMD */
@@ -125,6 +174,7 @@ export class TileBlur {
   /** frees the scratch if a large blur radius made it bigger than SCRATCH_KEEP_BYTES */
   trim(): void {
     this.memory.trim(SCRATCH_KEEP_BYTES);
+    this.coarse.trim(SCRATCH_KEEP_BYTES);
   }
 
   /** Blurs and quantizes one tile into the layer's Q_k (tile-pool workers call this too). */
@@ -143,6 +193,10 @@ export class TileBlur {
   }
 
   private tile(layer: LayerState, ctx: BlurContext, out: Rect, keep?: HeldBlur): void {
+    if (coarseFor(layer.kernel)) {
+      this.coarseTile(layer, ctx, out, keep);
+      return;
+    }
     const W = this.width;
     const H = this.height;
     const kernel = layer.kernel;
@@ -177,6 +231,73 @@ export class TileBlur {
     }
     quantizeBlocks(blurred, ow, out.x0, out.y0, out, layer.strength, ctx.noiseLevels, ctx.maskType,
       layer.quantized, W / this.factor, this.factor);
+  }
+
+  /** a tile quantized from block sums, blurring per pixel only the blocks that need it (coarse.ts) */
+  private coarseTile(layer: LayerState, ctx: BlurContext, out: Rect, keep?: HeldBlur): void {
+    const W = this.width;
+    const H = this.height;
+    const F = this.factor;
+    const kernel = layer.kernel;
+    const r = kernel.radius;
+    // the blocks' far corners are the next blocks' first pixels: one more row and column of reach
+    const inWin = growRect({ x0: out.x0, y0: out.y0, x1: Math.min(W, out.x1 + 1), y1: Math.min(H, out.y1 + 1) }, r, W, H);
+    const ow = out.x1 - out.x0;
+    const oh = out.y1 - out.y0;
+    if (!anyNonzero(layer.raw, W, inWin)) {
+      this.stats.emptyTiles++;
+      this.writeZeros(layer, out);
+      if (keep?.summary) this.zeroSummary(keep, out);
+      return;
+    }
+    this.stats.tiles++;
+    const iw = inWin.x1 - inWin.x0;
+    const ih = inWin.y1 - inWin.y0;
+    const b = this.memory.buffers({
+      input: iw * ih, pass1: keep ? ow * ih : F * ih, out: keep ? ow * oh : F * F, line: Math.max(iw, ih, 2 * r + F), weights: 2 * r + 1,
+    });
+    // the held blur needs every pixel's input; otherwise the rows are read from the raw masks
+    if (keep) blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, b.input, b.scratch.direct);
+    b.weights.set(kernel.weights);
+    const { lo, span } = stepRamps(ctx.noiseLevels, ctx.maskType);
+    const inp = {
+      input: b.input, ix0: inWin.x0, iy0: inWin.y0, iw, ih, width: W, height: H, kernel, tails: layer.tails, coarse: coarseKernel(kernel, F),
+      raw: keep ? undefined : { raw: layer.raw, scale: layer.rawScale, alpha: ctx.coverAlpha, above: ctx.above },
+    };
+    const counts = { blocks: 0, pixelBlocks: 0 };
+    if (keep) {
+      // the whole tile per pixel (held for a strength slider), quantized by the same rule
+      blurRows(b.input, ih, iw, inWin.x0, W, out.x0, ow, kernel, layer.tails, b.scratch, b.pass1);
+      blurColumns(b.pass1, ow, inWin.y0, H, out.y0, oh, kernel, b.scratch, b.out, this.memory.sums, b.weights);
+      const kw = keep.win.x1 - keep.win.x0;
+      for (let y = 0; y < oh; y++) {
+        keep.values.set(b.out.subarray(y * ow, (y + 1) * ow), (out.y0 - keep.win.y0 + y) * kw + out.x0 - keep.win.x0);
+      }
+      this.stats.pixels += ow * oh;
+      this.coarse.run(inp, out, layer.strength, lo, span, layer.quantized, W / F, null, counts,
+        { values: keep.values, stride: kw, x0: keep.win.x0, y0: keep.win.y0 },
+        keep.summary ? { s: keep.summary, bx0: keep.win.x0 / F, by0: keep.win.y0 / F, bw: kw / F } : undefined);
+    } else {
+      this.coarse.run(inp, out, layer.strength, lo, span, layer.quantized, W / F,
+        { strip: b.pass1, out: b.out, scratch: b.scratch, sums: this.memory.sums, weights: b.weights }, counts);
+      this.stats.pixels += counts.pixelBlocks * F * F;
+    }
+    this.stats.coarseBlocks += counts.blocks;
+    this.stats.pixelBlocks += counts.pixelBlocks;
+  }
+
+  /** an empty tile's blocks in a held summary: 0, exactly */
+  private zeroSummary(keep: HeldBlur, out: Rect): void {
+    const F = this.factor;
+    const s = keep.summary!;
+    const bw = (keep.win.x1 - keep.win.x0) / F;
+    for (let by = out.y0 / F; by < out.y1 / F; by++) {
+      const i = (by - keep.win.y0 / F) * bw + out.x0 / F - keep.win.x0 / F;
+      const n = (out.x1 - out.x0) / F;
+      s.mean.fill(0, i, i + n);
+      s.low.fill(0, i, i + n);
+      s.high.fill(0, i, i + n);
+    }
   }
 
   private writeZeros(layer: LayerState, out: Rect): void {

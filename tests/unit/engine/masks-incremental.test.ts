@@ -262,7 +262,12 @@ describe('mask updates equal a from-scratch recompute, bit for bit', () => {
     // one tile and its input reach (r = 96 for σ = 32), whatever the canvas
     const r = 96, L = Math.max(TILE_W, TILE_H) + 2 * r;
     const tile = 8 * ((TILE_W + 2 * r) * (TILE_H + 2 * r) + TILE_W * (TILE_H + 2 * r) + TILE_W * TILE_H + 2 * r + 1 + L + 1) + 4 * (4 * L + 3) + L + 4;
-    for (const b of scratch) expect(b).toBeLessThanOrEqual(tile + 65536);
+    // the block-sum path (coarse.ts, r ≥ 24): per input row of a tile its changes, lattice and box sums
+    // (bytes: 4 + 8 + 12·lattice columns + 24·block columns + 4·8 + 1), per block 20, the change lists,
+    // each array at most twice what it needs
+    const ih = TILE_H + 2 * r + 1, lw = TILE_W / 8 + 1, nbx = TILE_W / 8;
+    const coarse = 2 * (ih * (13 + 12 * lw + 24 * nbx + 32) + 8 * lw * lw + 20 * nbx * nbx + 20 * Math.max(1024, 4 * (TILE_W + 2 * r + 1)));
+    for (const b of scratch) expect(b).toBeLessThanOrEqual(tile + coarse + 65536);
     expect(scratch[1]).toBeGreaterThan(0);
 
   });
