@@ -62,11 +62,21 @@ export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, he
   };
 }
 
+let zeros = new Uint8Array(0);
+
+/** whether raw[start .. start + len) are all zero bytes (+0), compared natively */
+function zeroSpan(raw: CanvasMask, start: number, len: number): boolean {
+  const bytes = len * raw.BYTES_PER_ELEMENT;
+  if (zeros.length < bytes) zeros = new Uint8Array(Math.max(bytes, 2 * zeros.length));
+  return Buffer.from(raw.buffer, raw.byteOffset + start * raw.BYTES_PER_ELEMENT, bytes).equals(zeros.subarray(0, bytes));
+}
+
 /** bounding box of raw > 0 pixels within `r` (cover only changes those), or null */
 export function positiveBounds(raw: CanvasMask, width: number, r: Rect): Rect | null {
   let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1;
   for (let y = r.y0; y < r.y1; y++) {
     const off = y * width;
+    if (zeroSpan(raw, off + r.x0, r.x1 - r.x0)) continue;
     for (let x = r.x0; x < r.x1; x++) {
       if (raw[off + x] > 0) {
         if (x < x0) x0 = x;
@@ -84,6 +94,7 @@ export function nonzeroBounds(raw: CanvasMask, width: number, r: Rect): Rect | n
   let x0 = r.x1, y0 = r.y1, x1 = -1, y1 = -1;
   for (let y = r.y0; y < r.y1; y++) {
     const off = y * width;
+    if (zeroSpan(raw, off + r.x0, r.x1 - r.x0)) continue;
     let first = -1;
     for (let x = r.x0; x < r.x1; x++) {
       if (raw[off + x] !== 0) {
@@ -111,6 +122,7 @@ export function nonzeroBounds(raw: CanvasMask, width: number, r: Rect): Rect | n
 export function anyNonzero(raw: CanvasMask, width: number, r: Rect): boolean {
   for (let y = r.y0; y < r.y1; y++) {
     const off = y * width;
+    if (zeroSpan(raw, off + r.x0, r.x1 - r.x0)) continue;
     for (let x = r.x0; x < r.x1; x++) if (raw[off + x] !== 0) return true;
   }
   return false;

@@ -173,12 +173,7 @@ class RowChanges {
       const start = this.n;
       this.rowStart[row] = start;
       const base = (iy0 + row) * W;
-      // the same values as blurInput
-      const value = (x: number): number => {
-        const v = raw[base + x] * scale;
-        return v !== 0 && na > 0 && coveredAt(above, base + x) ? v * alpha : v;
-      };
-      let prev = value(ix0);
+      let prev = inputAt(src, base + ix0);
       this.first[row] = prev;
       if (prev < this.min) this.min = prev;
       if (prev > this.max) this.max = prev;
@@ -220,7 +215,7 @@ class RowChanges {
         }
       } else {
         for (; x < end; x++) {
-          const v = value(x);
+          const v = inputAt(src, base + x);
           if (v === prev) continue;
           const d = v - prev;
           prev = v;
@@ -229,11 +224,17 @@ class RowChanges {
       }
       if (this.n - start >= dense) {
         const off = row * iw - ix0;
-        for (let p = ix0; p < end; p++) input[off + p] = value(p);
+        for (let p = ix0; p < end; p++) input[off + p] = inputAt(src, base + p);
       }
     }
     this.rowStart[ih] = this.n;
   }
+}
+
+/** the blur input at canvas index i: the same value as blurInput */
+function inputAt(src: RawInput, i: number): number {
+  const v = src.raw[i] * src.scale;
+  return v !== 0 && src.above.length > 0 && coveredAt(src.above, i) ? v * src.alpha : v;
 }
 
 function coveredAt(above: readonly CanvasMask[], i: number): boolean {
@@ -328,142 +329,285 @@ export class CoarseTile {
   run(inp: CoarseInput, tile: { x0: number; y0: number; x1: number; y1: number }, strength: number, lo: Float64Array,
     span: Float64Array, out: readonly Float32Array[], latentWidth: number, pass: ColumnPass | null, counts: CoarseCounts,
     pixels?: { values: Float64Array; stride: number; x0: number; y0: number }, summary?: { s: BlockSummary; bx0: number; by0: number; bw: number }): void {
-    const { input, ix0, iy0, iw, ih, width: W, height: H, kernel, tails, coarse } = inp;
-    const F = coarse.factor;
-    const r = kernel.radius;
-    const g = kernel.weights;
-    const jumps = jumpLimit(r);
-    const box = coarse.box;
-    const boxTails = coarse.boxTails;
-    const boxLen = box.length;
-    const boxJumps = jumpLimit(r + F / 2);
+    const F = inp.coarse.factor;
+    const r = inp.kernel.radius;
+    const m = this.mem;
     const nbx = (tile.x1 - tile.x0) / F;
     const nby = (tile.y1 - tile.y0) / F;
-    const T = lo.length;
-    const m = this.mem;
-    const lastX = W - 1;
-    const lastY = H - 1;
-
+    const lw = nbx + 1, lh = nby + 1, ih = inp.ih;
+    const jumps = jumpLimit(r);
     // 1. value changes along each input row: canvas positions b, delta v[b] − v[b − 1] and v[b]
     const ch = this.changes;
-    if (inp.raw) ch.fromRaw(inp.raw, input, ix0, iy0, iw, ih, W, Math.min(jumps, boxJumps), m);
-    else ch.fromInput(input, ix0, iw, ih, m);
-    const { rowStart, pos, delta, value, first } = ch;
-    const vmin = ch.min, vmax = ch.max;
-    const eps = (F * F / 4) * coarse.curvature * (vmax - vmin) + ROUNDING;
-
+    if (inp.raw) ch.fromRaw(inp.raw, inp.input, inp.ix0, inp.iy0, inp.iw, ih, inp.width, Math.min(jumps, jumpLimit(r + F / 2)), m);
+    else ch.fromInput(inp.input, inp.ix0, inp.iw, ih, m);
+    const t: TileState = {
+      inp, ch, x0: tile.x0, y0: tile.y0, F, r, nbx, nby, lw, lh,
+      eps: (F * F / 4) * inp.coarse.curvature * (ch.max - ch.min) + ROUNDING,
+      hl: m.f('hl', ih * lw), hg: m.f('hg', ih * nbx), hc: m.f('hc', ih * nbx), lx: m.i('lx', lw),
+      nanC: m.i('nanC', (ih + 1) * nbx), chC: m.i('chC', ih * nbx), flat: m.u('flat', nbx * nby), needCorner: m.u('needCorner', lh * lw),
+      lat: m.f('lat', lh * lw), pcl: m.i('pcl', ih * lw), amb: m.i('amb', nbx * nby), q: m.f('q', lo.length),
+    };
     // 2. the horizontal pass at the lattice columns (block corners) and the box sums of each block's columns
-    const lw = nbx + 1;
-    const hl = m.f('hl', ih * lw);
-    const hg = m.f('hg', ih * nbx);
-    const hc = m.f('hc', ih * nbx);
-    const lx = m.i('lx', lw);
-    for (let j = 0; j < lw; j++) lx[j] = Math.min(tile.x0 + F * j, lastX);
-    for (let row = 0; row < ih; row++) {
-      const off = row * iw - ix0;
-      const c0 = rowStart[row];
-      const c1 = rowStart[row + 1];
-      let lo1 = c0, hi1 = c0;
-      for (let j = 0; j < lw; j++) {
-        const p = lx[j];
-        while (lo1 < c1 && pos[lo1] <= p - r) lo1++;
-        if (hi1 < lo1) hi1 = lo1;
-        while (hi1 < c1 && pos[hi1] <= p + r) hi1++;
-        hl[j * ih + row] = hAt(input, off, p, r, g, tails, jumps, lastX, pos, delta, lo1, hi1, lo1 > c0 ? value[lo1 - 1] : first[row]);
+    horizontalPass(t);
+    // 3. which blocks are one value, v at the corners of the others, each block's mean and bounds
+    flatBlocks(t);
+    cornerValues(t);
+    const nAmb = blockPass(t, strength, lo, span, out, latentWidth, summary);
+    counts.blocks += nbx * nby;
+    if (nAmb === 0) return;
+    counts.pixelBlocks += nAmb;
+    // 4. the blocks a kink passes through, from their pixels
+    if (pixels) {
+      for (let a = 0; a < nAmb; a++) {
+        const by = Math.floor(t.amb[a] / nbx), b = t.amb[a] % nbx;
+        const x0 = tile.x0 + F * b, y0 = tile.y0 + F * by;
+        quantizePixels(pixels.values, (y0 - pixels.y0) * pixels.stride + x0 - pixels.x0, pixels.stride, F, strength, lo, span, t.q);
+        const li = (y0 / F) * latentWidth + x0 / F;
+        for (let k = 0; k < lo.length; k++) out[k][li] = t.q[k];
       }
-      let lo2 = c0, hi2 = c0;
+      return;
+    }
+    if (!pass) throw new Error('CoarseTile: blocks need their pixels but no column pass was given');
+    pixelStrips(t, nAmb, m, pass, strength, lo, span, out, latentWidth);
+  }
+}
+
+/** one tile's working state between the phases of CoarseTile.run (column-major: [column · ih + row]) */
+interface TileState {
+  readonly inp: CoarseInput;
+  readonly ch: RowChanges;
+  readonly x0: number;
+  readonly y0: number;
+  readonly F: number;
+  readonly r: number;
+  readonly nbx: number;
+  readonly nby: number;
+  /** lattice columns and rows (block corners): nbx + 1, nby + 1 */
+  readonly lw: number;
+  readonly lh: number;
+  /** how far a block's values may lie from its corners' range */
+  readonly eps: number;
+  /** the horizontal pass at the lattice columns, per input row */
+  readonly hl: Float64Array;
+  /** per block column and input row: the box sum of the block's columns, and the one input value of its reach (NaN if not one) */
+  readonly hg: Float64Array;
+  readonly hc: Float64Array;
+  readonly lx: Int32Array;
+  readonly nanC: Int32Array;
+  readonly chC: Int32Array;
+  readonly flat: Uint8Array;
+  readonly needCorner: Uint8Array;
+  /** v at the lattice points, row-major (lh × lw) */
+  readonly lat: Float64Array;
+  readonly pcl: Int32Array;
+  /** blocks that need their pixels (by · nbx + bx) */
+  readonly amb: Int32Array;
+  readonly q: Float64Array;
+}
+
+function horizontalPass(t: TileState): void {
+  const { input, ix0, iw, ih, width: W, kernel, tails, coarse } = t.inp;
+  const { rowStart, pos, delta, value, first } = t.ch;
+  const { hl, hg, hc, lx, lw, nbx, F, r } = t;
+  const g = kernel.weights;
+  const jumps = jumpLimit(r);
+  const box = coarse.box;
+  const boxTails = coarse.boxTails;
+  const boxLen = box.length;
+  const boxSum = coarse.boxSum;
+  const boxJumps = jumpLimit(r + F / 2);
+  const lastX = W - 1;
+  for (let j = 0; j < lw; j++) lx[j] = Math.min(t.x0 + F * j, lastX);
+  for (let row = 0; row < ih; row++) {
+    const off = row * iw - ix0;
+    const c0 = rowStart[row];
+    const c1 = rowStart[row + 1];
+    if (c0 === c1) {
+      // one value along the whole row
+      const v = first[row];
+      for (let j = 0; j < lw; j++) hl[j * ih + row] = v;
       for (let b = 0; b < nbx; b++) {
-        const x0 = tile.x0 + F * b;
-        const start = x0 - r;
-        while (lo2 < c1 && pos[lo2] <= start) lo2++;
-        if (hi2 < lo2) hi2 = lo2;
-        while (hi2 < c1 && pos[hi2] <= start + boxLen - 1) hi2++;
-        const at = lo2 > c0 ? value[lo2 - 1] : first[row];
-        let acc: number;
-        if (hi2 === lo2) {
-          hc[b * ih + row] = at;
-          acc = at * coarse.boxSum;
+        hc[b * ih + row] = v;
+        hg[b * ih + row] = v * boxSum;
+      }
+      continue;
+    }
+    let lo1 = c0, hi1 = c0;
+    for (let j = 0; j < lw; j++) {
+      const p = lx[j];
+      while (lo1 < c1 && pos[lo1] <= p - r) lo1++;
+      if (hi1 < lo1) hi1 = lo1;
+      while (hi1 < c1 && pos[hi1] <= p + r) hi1++;
+      hl[j * ih + row] = hAt(input, off, p, r, g, tails, jumps, lastX, pos, delta, lo1, hi1, lo1 > c0 ? value[lo1 - 1] : first[row]);
+    }
+    let lo2 = c0, hi2 = c0;
+    for (let b = 0; b < nbx; b++) {
+      const start = t.x0 + F * b - r;
+      while (lo2 < c1 && pos[lo2] <= start) lo2++;
+      if (hi2 < lo2) hi2 = lo2;
+      while (hi2 < c1 && pos[hi2] <= start + boxLen - 1) hi2++;
+      const at = lo2 > c0 ? value[lo2 - 1] : first[row];
+      let acc: number;
+      if (hi2 === lo2) {
+        hc[b * ih + row] = at;
+        acc = at * boxSum;
+      } else {
+        hc[b * ih + row] = NaN;
+        if (hi2 - lo2 < boxJumps) {
+          acc = at * boxSum;
+          for (let c = lo2; c < hi2; c++) acc += delta[c] * boxTails[pos[c] - start];
         } else {
-          hc[b * ih + row] = NaN;
-          if (hi2 - lo2 < boxJumps) {
-            acc = at * coarse.boxSum;
-            for (let c = lo2; c < hi2; c++) acc += delta[c] * boxTails[pos[c] - start];
-          } else {
-            acc = 0;
-            for (let d = 0; d < boxLen; d++) {
-              let u = start + d;
-              if (u < 0) u = 0;
-              else if (u > lastX) u = lastX;
-              acc += box[d] * input[off + u];
-            }
+          acc = 0;
+          for (let d = 0; d < boxLen; d++) {
+            let u = start + d;
+            if (u < 0) u = 0;
+            else if (u > lastX) u = lastX;
+            acc += box[d] * input[off + u];
           }
         }
-        hg[b * ih + row] = acc;
       }
+      hg[b * ih + row] = acc;
     }
+  }
+}
 
-    // 3. the vertical pass: v at the lattice points, and each block's mean
-    const lh = nby + 1;
-    const lat = m.f('lat', lh * lw);
-    // per lattice column (column-major), row changes up to each row: the column is one value over a window without any
-    const pcl = m.i('pcl', ih * lw);
-    for (let j = 0; j < lw; j++) {
-      const c = j * ih;
-      pcl[c] = 0;
-      for (let row = 1; row < ih; row++) pcl[c + row] = pcl[c + row - 1] + (hl[c + row] !== hl[c + row - 1] ? 1 : 0);
+/** which blocks have one input value over their whole reach (flat), and the corners the others need */
+function flatBlocks(t: TileState): void {
+  const { iy0, ih, height: H } = t.inp;
+  const { hc, nanC, chC, flat, needCorner, nbx, nby, lw, lh, F, r } = t;
+  const boxLen = t.inp.coarse.box.length;
+  const lastY = H - 1;
+  // per block column, NaN (not one value) and value changes of hc up to each row
+  for (let b = 0; b < nbx; b++) {
+    const c = b * ih;
+    const cn = b * (ih + 1);
+    nanC[cn] = 0;
+    chC[c] = 0;
+    let prev = hc[c];
+    nanC[cn + 1] = prev !== prev ? 1 : 0;
+    for (let row = 1; row < ih; row++) {
+      const h = hc[c + row];
+      nanC[cn + row + 1] = nanC[cn + row] + (h !== h ? 1 : 0);
+      chC[c + row] = chC[c + row - 1] + (h !== prev ? 1 : 0);
+      prev = h;
     }
-    const kc = g[r];
-    for (let i = 0; i < lh; i++) {
-      const y = Math.min(tile.y0 + F * i, lastY);
-      const yr = y - iy0;
-      const wlo = Math.max(0, y - r) - iy0;
-      const whi = Math.min(lastY, y + r) - iy0;
-      // the window's rows inside the input; clamped rows repeat the first or last
-      const inLo = Math.min(r, yr), inHi = Math.min(r, ih - 1 - yr);
-      for (let j = 0; j < lw; j++) {
-        const c = j * ih;
-        let v: number;
-        if (pcl[c + whi] === pcl[c + wlo]) v = hl[c + yr];
-        else {
-          v = kc * hl[c + yr];
-          const top = hl[c], bottom = hl[c + ih - 1];
-          for (let t = 1; t <= r; t++) v += g[r + t] * ((t <= inLo ? hl[c + yr - t] : top) + (t <= inHi ? hl[c + yr + t] : bottom));
-        }
-        lat[i * lw + j] = v;
-      }
-    }
-    // per block column (column-major), NaN (not one value) and value changes of hc up to each row
-    const nanC = m.i('nanC', (ih + 1) * nbx);
-    const chC = m.i('chC', ih * nbx);
+  }
+  needCorner.fill(0, 0, lh * lw);
+  for (let by = 0; by < nby; by++) {
+    const start = t.y0 + F * by - r;
+    const wlo = Math.max(0, start) - iy0;
+    const whi = Math.min(lastY, start + boxLen - 1) - iy0;
     for (let b = 0; b < nbx; b++) {
       const c = b * ih;
       const cn = b * (ih + 1);
-      nanC[cn] = 0;
-      chC[c] = 0;
-      for (let row = 0; row < ih; row++) {
-        const h = hc[c + row];
-        nanC[cn + row + 1] = nanC[cn + row] + (h !== h ? 1 : 0);
-        if (row > 0) chC[c + row] = chC[c + row - 1] + (h !== hc[c + row - 1] ? 1 : 0);
+      const one = nanC[cn + whi + 1] === nanC[cn + wlo] && chC[c + whi] === chC[c + wlo];
+      flat[by * nbx + b] = one ? 1 : 0;
+      if (!one) {
+        needCorner[by * lw + b] = 1;
+        needCorner[by * lw + b + 1] = 1;
+        needCorner[(by + 1) * lw + b] = 1;
+        needCorner[(by + 1) * lw + b + 1] = 1;
       }
     }
-    const half = boxLen / 2;
-    const invArea = 1 / (F * F);
-    const q = m.f('q', T);
-    const amb = m.i('amb', nbx * nby);
-    let nAmb = 0;
-    for (let by = 0; by < nby; by++) {
-      const y0 = tile.y0 + F * by;
-      const start = y0 - r;
-      const wlo = Math.max(0, start) - iy0;
-      const whi = Math.min(lastY, start + boxLen - 1) - iy0;
-      for (let b = 0; b < nbx; b++) {
-        let mean: number, low: number, high: number;
-        const c = b * ih;
-        const cn = b * (ih + 1);
-        if (nanC[cn + whi + 1] === nanC[cn + wlo] && chC[c + whi] === chC[c + wlo]) {
-          mean = low = high = hc[c + wlo];
+  }
+}
+
+/** v at the lattice points the non-flat blocks need (the same sums as blurColumns) */
+function cornerValues(t: TileState): void {
+  const { iy0, ih, height: H, kernel } = t.inp;
+  const { hl, pcl, lat, needCorner, lw, lh, F, r } = t;
+  const g = kernel.weights;
+  const lastY = H - 1;
+  // per lattice column, row changes up to each row: the column is one value over a window without any
+  for (let j = 0; j < lw; j++) {
+    const c = j * ih;
+    pcl[c] = 0;
+    for (let row = 1; row < ih; row++) pcl[c + row] = pcl[c + row - 1] + (hl[c + row] !== hl[c + row - 1] ? 1 : 0);
+  }
+  const kc = g[r];
+  for (let i = 0; i < lh; i++) {
+    const y = Math.min(t.y0 + F * i, lastY);
+    const yr = y - iy0;
+    const wlo = Math.max(0, y - r) - iy0;
+    const whi = Math.min(lastY, y + r) - iy0;
+    // the window's rows inside the input; clamped rows repeat the first or last
+    const inLo = Math.min(r, yr), inHi = Math.min(r, ih - 1 - yr);
+    for (let j = 0; j < lw; j++) {
+      if (!needCorner[i * lw + j]) continue;
+      const c = j * ih;
+      let v: number;
+      if (pcl[c + whi] === pcl[c + wlo]) v = hl[c + yr];
+      else if (inLo === r && inHi === r) v = symmetricSum(hl, c + yr, g, r);
+      else {
+        v = kc * hl[c + yr];
+        const top = hl[c], bottom = hl[c + ih - 1];
+        for (let s = 1; s <= r; s++) v += g[r + s] * ((s <= inLo ? hl[c + yr - s] : top) + (s <= inHi ? hl[c + yr + s] : bottom));
+      }
+      lat[i * lw + j] = v;
+    }
+  }
+}
+
+/**
+ * g_0·a[at] + Σ_{s=1..r} g_s·(a[at − s] + a[at + s]) in four interleaved partial sums (a fixed
+ * order, so the same bits wherever it runs; a corner only bounds, it is never a pixel's value)
+ */
+function symmetricSum(a: Float64Array, at: number, g: Float64Array, r: number): number {
+  let v0 = g[r] * a[at], v1 = 0, v2 = 0, v3 = 0;
+  let s = 1;
+  for (; s + 3 <= r; s += 4) {
+    v0 += g[r + s] * (a[at - s] + a[at + s]);
+    v1 += g[r + s + 1] * (a[at - s - 1] + a[at + s + 1]);
+    v2 += g[r + s + 2] * (a[at - s - 2] + a[at + s + 2]);
+    v3 += g[r + s + 3] * (a[at - s - 3] + a[at + s + 3]);
+  }
+  for (; s <= r; s++) v0 += g[r + s] * (a[at - s] + a[at + s]);
+  return (v0 + v1) + (v2 + v3);
+}
+
+/** Σ_{d=0..half−1} box_d·(a[ua + d] + a[ub − d]) in four interleaved partial sums (fixed order) */
+function pairSum(a: Float64Array, ua: number, ub: number, box: Float64Array, half: number): number {
+  let v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+  let d = 0;
+  for (; d + 3 < half; d += 4) {
+    v0 += box[d] * (a[ua + d] + a[ub - d]);
+    v1 += box[d + 1] * (a[ua + d + 1] + a[ub - d - 1]);
+    v2 += box[d + 2] * (a[ua + d + 2] + a[ub - d - 2]);
+    v3 += box[d + 3] * (a[ua + d + 3] + a[ub - d - 3]);
+  }
+  for (; d < half; d++) v0 += box[d] * (a[ua + d] + a[ub - d]);
+  return (v0 + v1) + (v2 + v3);
+}
+
+/** each block's mean and bounds, and Q_k where they decide it; returns how many blocks need their pixels (t.amb) */
+function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float64Array, out: readonly Float32Array[], latentWidth: number,
+  summary?: { s: BlockSummary; bx0: number; by0: number; bw: number }): number {
+  const { iy0, ih, height: H, coarse } = t.inp;
+  const { hg, hc, lat, flat, amb, q, nbx, nby, lw, F, r, eps } = t;
+  const box = coarse.box;
+  const boxLen = box.length;
+  const half = boxLen / 2;
+  const lastY = H - 1;
+  const T = lo.length;
+  const invArea = 1 / (F * F);
+  let nAmb = 0;
+  for (let by = 0; by < nby; by++) {
+    const y0 = t.y0 + F * by;
+    const start = y0 - r;
+    const wlo = Math.max(0, start) - iy0;
+    const whi = Math.min(lastY, start + boxLen - 1) - iy0;
+    const inside = start >= 0 && start + boxLen - 1 <= lastY;
+    for (let b = 0; b < nbx; b++) {
+      let mean: number, low: number, high: number;
+      const c = b * ih;
+      if (flat[by * nbx + b]) {
+        mean = low = high = hc[c + wlo];
+      } else {
+        let acc = 0;
+        if (inside) {
+          const ua = c + start - iy0;
+          acc = pairSum(hg, ua, ua + boxLen - 1, box, half);
         } else {
-          let acc = 0;
           for (let d = 0; d < half; d++) {
             let ua = start + d;
             let ub = start + boxLen - 1 - d;
@@ -471,104 +615,104 @@ export class CoarseTile {
             if (ub > lastY) ub = lastY;
             acc += box[d] * (hg[c + ua - iy0] + hg[c + ub - iy0]);
           }
-          mean = acc * invArea;
-          const c00 = lat[by * lw + b], c01 = lat[by * lw + b + 1], c10 = lat[(by + 1) * lw + b], c11 = lat[(by + 1) * lw + b + 1];
-          low = Math.min(c00, c01, c10, c11) - eps;
-          if (low < 0) low = 0;
-          high = Math.max(c00, c01, c10, c11) + eps;
         }
-        const bx = tile.x0 / F + b;
-        const bY = tile.y0 / F + by;
-        if (summary) {
-          const si = (bY - summary.by0) * summary.bw + bx - summary.bx0;
-          summary.s.mean[si] = mean;
-          summary.s.low[si] = low;
-          summary.s.high[si] = high;
-        }
-        counts.blocks++;
-        if (quantizeSummary(mean, low, high, strength, lo, span, q)) {
-          const li = bY * latentWidth + bx;
-          for (let k = 0; k < T; k++) out[k][li] = q[k];
-        } else amb[nAmb++] = by * nbx + b;
+        mean = acc * invArea;
+        const c00 = lat[by * lw + b], c01 = lat[by * lw + b + 1], c10 = lat[(by + 1) * lw + b], c11 = lat[(by + 1) * lw + b + 1];
+        low = Math.min(c00, c01, c10, c11) - eps;
+        if (low < 0) low = 0;
+        high = Math.max(c00, c01, c10, c11) + eps;
       }
+      const bx = t.x0 / F + b;
+      const bY = t.y0 / F + by;
+      if (summary) {
+        const si = (bY - summary.by0) * summary.bw + bx - summary.bx0;
+        summary.s.mean[si] = mean;
+        summary.s.low[si] = low;
+        summary.s.high[si] = high;
+      }
+      if (quantizeSummary(mean, low, high, strength, lo, span, q)) {
+        const li = bY * latentWidth + bx;
+        for (let k = 0; k < T; k++) out[k][li] = q[k];
+      } else amb[nAmb++] = by * nbx + b;
     }
-    if (nAmb === 0) return;
-    counts.pixelBlocks += nAmb;
+  }
+  return nAmb;
+}
 
-    // 4. the blocks a kink passes through, from their pixels
-    if (pixels) {
-      for (let a = 0; a < nAmb; a++) {
-        const by = Math.floor(amb[a] / nbx), b = amb[a] % nbx;
-        const x0 = tile.x0 + F * b, y0 = tile.y0 + F * by;
-        quantizePixels(pixels.values, (y0 - pixels.y0) * pixels.stride + x0 - pixels.x0, pixels.stride, F, strength, lo, span, q);
+/** the blocks in t.amb from their pixels, strip by strip (one block column): the horizontal pass on the rows the strip's blocks reach */
+function pixelStrips(t: TileState, nAmb: number, m: Grow, pass: ColumnPass, strength: number, lo: Float64Array, span: Float64Array,
+  out: readonly Float32Array[], latentWidth: number): void {
+  const { input, ix0, iy0, iw, ih, width: W, height: H, kernel, tails } = t.inp;
+  const { rowStart, pos, delta, value, first } = t.ch;
+  const { amb, q, nbx, F, r } = t;
+  const g = kernel.weights;
+  const jumps = jumpLimit(r);
+  const lastX = W - 1;
+  const lastY = H - 1;
+  const T = lo.length;
+  const need = m.u('need', ih);
+  // blocks are in row-major order: group them by column
+  const byCol = m.i('byCol', nAmb);
+  const colCount = m.i('colCount', nbx + 1);
+  colCount.fill(0, 0, nbx + 1);
+  for (let a = 0; a < nAmb; a++) colCount[(amb[a] % nbx) + 1]++;
+  for (let b = 0; b < nbx; b++) colCount[b + 1] += colCount[b];
+  const fillAt = m.i('fillAt', nbx);
+  for (let b = 0; b < nbx; b++) fillAt[b] = colCount[b];
+  for (let a = 0; a < nAmb; a++) byCol[fillAt[amb[a] % nbx]++] = amb[a];
+  const strip = pass.strip;
+  const pcs = m.i('pcs', ih * F);
+  for (let b = 0; b < nbx; b++) {
+    const s0 = colCount[b], s1 = colCount[b + 1];
+    if (s0 === s1) continue;
+    const x0 = t.x0 + F * b;
+    need.fill(0, 0, ih);
+    for (let a = s0; a < s1; a++) {
+      const y0 = t.y0 + F * Math.floor(byCol[a] / nbx);
+      need.fill(1, Math.max(0, y0 - r) - iy0, Math.min(lastY, y0 + F - 1 + r) - iy0 + 1);
+    }
+    // runs of needed rows; every block's window lies inside one
+    let a = s0;
+    let row = 0;
+    while (row < ih) {
+      if (!need[row]) {
+        row++;
+        continue;
+      }
+      let end = row;
+      while (end < ih && need[end]) end++;
+      for (let rr = row; rr < end; rr++) {
+        const off = rr * iw - ix0;
+        const c0 = rowStart[rr], c1 = rowStart[rr + 1];
+        const d = (rr - row) * F;
+        if (c0 === c1) {
+          strip.fill(first[rr], d, d + F);
+          continue;
+        }
+        let l1 = c0, h1 = c0;
+        for (let x = 0; x < F; x++) {
+          const p = x0 + x;
+          while (l1 < c1 && pos[l1] <= p - r) l1++;
+          if (h1 < l1) h1 = l1;
+          while (h1 < c1 && pos[h1] <= p + r) h1++;
+          strip[d + x] = hAt(input, off, p, r, g, tails, jumps, lastX, pos, delta, l1, h1, l1 > c0 ? value[l1 - 1] : first[rr]);
+        }
+      }
+      // per strip column, row changes up to each row of the run (one value over a window without any)
+      const len = end - row;
+      for (let x = 0; x < F; x++) pcs[x] = 0;
+      for (let i = 1; i < len; i++) {
+        for (let x = 0; x < F; x++) pcs[i * F + x] = pcs[(i - 1) * F + x] + (strip[i * F + x] !== strip[(i - 1) * F + x] ? 1 : 0);
+      }
+      for (; a < s1; a++) {
+        const y0 = t.y0 + F * Math.floor(byCol[a] / nbx);
+        if (y0 - iy0 >= end) break;
+        stripColumns(strip, pcs, F, row + iy0, lastY, y0, r, pass);
+        quantizePixels(pass.out, 0, F, F, strength, lo, span, q);
         const li = (y0 / F) * latentWidth + x0 / F;
         for (let k = 0; k < T; k++) out[k][li] = q[k];
       }
-      return;
-    }
-    if (!pass) throw new Error('CoarseTile: blocks need their pixels but no column pass was given');
-    // strip by strip (one block column): the horizontal pass on the rows the strip's blocks reach
-    const need = m.u('need', ih);
-    // ambiguous blocks are in row-major order: group them by column
-    const byCol = m.i('byCol', nAmb);
-    const colCount = m.i('colCount', nbx + 1);
-    colCount.fill(0, 0, nbx + 1);
-    for (let t = 0; t < nAmb; t++) colCount[(amb[t] % nbx) + 1]++;
-    for (let b = 0; b < nbx; b++) colCount[b + 1] += colCount[b];
-    const fillAt = m.i('fillAt', nbx);
-    for (let b = 0; b < nbx; b++) fillAt[b] = colCount[b];
-    for (let t = 0; t < nAmb; t++) byCol[fillAt[amb[t] % nbx]++] = amb[t];
-    const strip = pass.strip;
-    const pcs = m.i('pcs', ih * F);
-    for (let b = 0; b < nbx; b++) {
-      const s0 = colCount[b], s1 = colCount[b + 1];
-      if (s0 === s1) continue;
-      const x0 = tile.x0 + F * b;
-      need.fill(0, 0, ih);
-      for (let t = s0; t < s1; t++) {
-        const y0 = tile.y0 + F * Math.floor(byCol[t] / nbx);
-        const r0 = Math.max(0, y0 - r) - iy0, r1 = Math.min(lastY, y0 + F - 1 + r) - iy0;
-        need.fill(1, r0, r1 + 1);
-      }
-      // runs of needed rows; every block's window lies inside one
-      let t = s0;
-      let row = 0;
-      while (row < ih) {
-        if (!need[row]) {
-          row++;
-          continue;
-        }
-        let end = row;
-        while (end < ih && need[end]) end++;
-        for (let rr = row; rr < end; rr++) {
-          const off = rr * iw - ix0;
-          const c0 = rowStart[rr], c1 = rowStart[rr + 1];
-          let l1 = c0, h1 = c0;
-          for (let x = 0; x < F; x++) {
-            const p = x0 + x;
-            while (l1 < c1 && pos[l1] <= p - r) l1++;
-            if (h1 < l1) h1 = l1;
-            while (h1 < c1 && pos[h1] <= p + r) h1++;
-            strip[(rr - row) * F + x] = hAt(input, off, p, r, g, tails, jumps, lastX, pos, delta, l1, h1, l1 > c0 ? value[l1 - 1] : first[rr]);
-          }
-        }
-        // per strip column, row changes up to each row of the run (one value over a window without any)
-        const len = end - row;
-        for (let x = 0; x < F; x++) pcs[x] = 0;
-        for (let i = 1; i < len; i++) {
-          for (let x = 0; x < F; x++) pcs[i * F + x] = pcs[(i - 1) * F + x] + (strip[i * F + x] !== strip[(i - 1) * F + x] ? 1 : 0);
-        }
-        for (; t < s1; t++) {
-          const by = Math.floor(byCol[t] / nbx);
-          const y0 = tile.y0 + F * by;
-          if (y0 - iy0 >= end) break;
-          stripColumns(strip, pcs, F, row + iy0, lastY, y0, r, pass);
-          quantizePixels(pass.out, 0, F, F, strength, lo, span, q);
-          const li = (y0 / F) * latentWidth + x0 / F;
-          for (let k = 0; k < T; k++) out[k][li] = q[k];
-        }
-        row = end;
-      }
+      row = end;
     }
   }
 }

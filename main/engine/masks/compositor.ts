@@ -14,7 +14,7 @@ import { diffAndCopy, nonzeroBounds, positiveBounds, type CanvasMask } from './b
 import type { MaskType } from './quantize';
 import { reachBlocks, unionRect, type Rect } from './rect';
 import { blockSummary } from './coarse';
-import { blurReach, coarseFor, quantizeHeld, TileBlur, type BlurContext, type BlurStats, type HeldBlur, type LayerState } from './tile-blur';
+import { quantizeHeld, TileBlur, type BlurContext, type BlurStats, type HeldBlur, type LayerState } from './tile-blur';
 
 export type { CanvasMask } from './blur-input';
 export type { Rect } from './rect';
@@ -304,7 +304,7 @@ export class MaskCompositor {
       const layer = this.layers[i];
       if (!layer.dirty && !layer.recompute && !layer.requantize) continue;
       any = true;
-      const r = blurReach(layer.kernel);
+      const r = this.blur.reach(layer.kernel);
       if (!layer.visible) {
         for (const q of layer.quantized) q.fill(0);
       } else if (layer.recompute) {
@@ -314,7 +314,7 @@ export class MaskCompositor {
         const win = support ? reachBlocks(support, r, this.width, this.height, F) : null;
         const area = win ? (win.x1 - win.x0) * (win.y1 - win.y0) : 0;
         const keep = win && this.holdFor === layer && area <= HOLD_PIXELS
-          ? { win, values: new Float64Array(area), summary: coarseFor(layer.kernel) ? blockSummary(area / (F * F)) : undefined }
+          ? { win, values: new Float64Array(area), summary: this.blur.usesCoarse(layer.kernel) ? blockSummary(area / (F * F)) : undefined }
           : undefined;
         if (win) this.blur.run(layer, this.context(i), win, keep);
         if (keep) this.held = keep;

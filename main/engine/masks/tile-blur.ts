@@ -16,11 +16,11 @@ import { CoarseTile, coarseKernel, type BlockSummary } from './coarse';
 import { quantizeBlocks, quantizePixels, quantizeSummary, stepRamps, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
 import { TileMemory } from './simd';
-import { TilePool } from './tile-pool';
+import { TilePool, type TileMessage } from './tile-pool';
 
 /** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
-export const TILE_W = 512;
-export const TILE_H = 512;
+export const TILE_W = 128;
+export const TILE_H = 2048;
 
 /**
  * Blurs of at least this radius quantize from latent-resolution sums where that is exact and
@@ -29,15 +29,6 @@ export const TILE_H = 512;
  * PALETTE_MASK_COARSE=0 turns it off (benchmarks and tests compare the two).
  */
 export const COARSE_MIN_RADIUS = 24;
-
-export function coarseFor(kernel: GaussianKernel): boolean {
-  return kernel.radius >= COARSE_MIN_RADIUS && process.env.PALETTE_MASK_COARSE !== '0';
-}
-
-/** how far (canvas pixels) a change of the blur input reaches into Q_k: r, or r + 1 where a block's far corners count */
-export function blurReach(kernel: GaussianKernel): number {
-  return kernel.radius + (coarseFor(kernel) ? 1 : 0);
-}
 
 /** scratch kept between windows (a blur radius needing more frees it after its window) */
 export const SCRATCH_KEEP_BYTES = 64 * 2 ** 20;
@@ -66,7 +57,7 @@ export interface LayerState {
 export interface HeldBlur {
   readonly win: Rect;
   readonly values: Float64Array;
-  /** per block of `win`, for a layer quantized from block sums (coarseFor) */
+  /** per block of `win`, for a layer quantized from block sums (TileBlur.usesCoarse) */
   readonly summary?: BlockSummary;
 }
 
@@ -112,22 +103,35 @@ export interface BlurStats {
   tiles: number;
   /** tiles found empty (no input within reach) and set to 0 without blurring */
   emptyTiles: number;
-  /** output pixels blurred (by this thread) */
+  /** output pixels blurred by this thread, and by tile-pool workers */
   pixels: number;
+  workerPixels: number;
   /** windows shared with the tile pool */
   pooled: number;
-  /** latent blocks quantized from block sums (coarse.ts), and those of them that needed their pixels */
+  /** latent blocks quantized from block sums (coarse.ts), and those of them that needed their pixels (all threads) */
   coarseBlocks: number;
   pixelBlocks: number;
 }
 
 export class TileBlur {
-  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0, pooled: 0, coarseBlocks: 0, pixelBlocks: 0 };
+  readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0, workerPixels: 0, pooled: 0, coarseBlocks: 0, pixelBlocks: 0 };
   private readonly memory: TileMemory;
-  private readonly coarse = new CoarseTile();
+  private readonly coarseTiles = new CoarseTile();
 
   /** windows of at least this many tiles go to the tile pool when one is ready */
   static readonly POOL_MIN_TILES = 2;
+
+  /** whether blurs of COARSE_MIN_RADIUS and more quantize from block sums (PALETTE_MASK_COARSE=0: never) */
+  coarse = process.env.PALETTE_MASK_COARSE !== '0';
+
+  usesCoarse(kernel: GaussianKernel): boolean {
+    return this.coarse && kernel.radius >= COARSE_MIN_RADIUS;
+  }
+
+  /** how far (canvas pixels) a change of the blur input reaches into Q_k: r, or r + 1 where a block's far corners count */
+  reach(kernel: GaussianKernel): number {
+    return kernel.radius + (this.usesCoarse(kernel) ? 1 : 0);
+  }
 
   constructor(readonly height: number, readonly width: number, readonly factor: number, useSimd?: boolean,
     private readonly usePool = true) {
@@ -136,7 +140,7 @@ export class TileBlur {
 
   /** bytes of scratch held now (bounded by tile size and the largest blur radius used) */
   get scratchBytes(): number {
-    return this.memory.bytes + this.coarse.bytes;
+    return this.memory.bytes + this.coarseTiles.bytes;
   }
 
   /** whether the vertical pass runs as WebAssembly SIMD */
@@ -161,9 +165,9 @@ export class TileBlur {
       const job = {
         raw: layer.raw, rawScale: layer.rawScale, sigma: layer.kernel.sigma, strength: layer.strength, above: ctx.above,
         coverAlpha: ctx.coverAlpha, noiseLevels: ctx.noiseLevels, maskType: ctx.maskType, width: this.width, height: this.height,
-        factor: this.factor, tiles,
+        factor: this.factor, coarse: this.coarse, tiles,
       };
-      if (pool.run(job, (t) => this.tileAt(layer, ctx, t), (t, q) => this.writeBlock(layer, t, q))) this.stats.pooled++;
+      if (pool.run(job, (t) => this.tileAt(layer, ctx, t), (t, msg) => this.writeBlock(layer, t, msg))) this.stats.pooled++;
       else for (const t of tiles) this.tile(layer, ctx, t, keep);
     } else {
       for (const t of tiles) this.tile(layer, ctx, t, keep);
@@ -174,7 +178,7 @@ export class TileBlur {
   /** frees the scratch if a large blur radius made it bigger than SCRATCH_KEEP_BYTES */
   trim(): void {
     this.memory.trim(SCRATCH_KEEP_BYTES);
-    this.coarse.trim(SCRATCH_KEEP_BYTES);
+    this.coarseTiles.trim(SCRATCH_KEEP_BYTES);
   }
 
   /** Blurs and quantizes one tile into the layer's Q_k (tile-pool workers call this too). */
@@ -183,7 +187,14 @@ export class TileBlur {
   }
 
   /** Q_k of a tile from its latent blocks (T blocks one after the other, as a pool worker sends them) */
-  private writeBlock(layer: LayerState, tile: Rect, q: Float32Array): void {
+  private writeBlock(layer: LayerState, tile: Rect, msg: TileMessage): void {
+    const q = msg.q;
+    const s = this.stats;
+    if (msg.empty) s.emptyTiles++;
+    else s.tiles++;
+    s.workerPixels += msg.pixels;
+    s.coarseBlocks += msg.coarseBlocks;
+    s.pixelBlocks += msg.pixelBlocks;
     const F = this.factor;
     const lw = this.width / F;
     const bx0 = tile.x0 / F, by0 = tile.y0 / F, bw = (tile.x1 - tile.x0) / F, bh = (tile.y1 - tile.y0) / F;
@@ -193,7 +204,7 @@ export class TileBlur {
   }
 
   private tile(layer: LayerState, ctx: BlurContext, out: Rect, keep?: HeldBlur): void {
-    if (coarseFor(layer.kernel)) {
+    if (this.usesCoarse(layer.kernel)) {
       this.coarseTile(layer, ctx, out, keep);
       return;
     }
@@ -274,11 +285,11 @@ export class TileBlur {
         keep.values.set(b.out.subarray(y * ow, (y + 1) * ow), (out.y0 - keep.win.y0 + y) * kw + out.x0 - keep.win.x0);
       }
       this.stats.pixels += ow * oh;
-      this.coarse.run(inp, out, layer.strength, lo, span, layer.quantized, W / F, null, counts,
+      this.coarseTiles.run(inp, out, layer.strength, lo, span, layer.quantized, W / F, null, counts,
         { values: keep.values, stride: kw, x0: keep.win.x0, y0: keep.win.y0 },
         keep.summary ? { s: keep.summary, bx0: keep.win.x0 / F, by0: keep.win.y0 / F, bw: kw / F } : undefined);
     } else {
-      this.coarse.run(inp, out, layer.strength, lo, span, layer.quantized, W / F,
+      this.coarseTiles.run(inp, out, layer.strength, lo, span, layer.quantized, W / F,
         { strip: b.pass1, out: b.out, scratch: b.scratch, sums: this.memory.sums, weights: b.weights }, counts);
       this.stats.pixels += counts.pixelBlocks * F * F;
     }

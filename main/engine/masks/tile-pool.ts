@@ -29,6 +29,8 @@ export interface TileJob {
   readonly width: number;
   readonly height: number;
   readonly factor: number;
+  /** TileBlur.coarse of the caller */
+  readonly coarse: boolean;
   readonly tiles: readonly Rect[];
 }
 
@@ -37,6 +39,11 @@ export interface TileMessage {
   index: number;
   /** T blocks of the tile's latent rectangle, row-major, one after the other */
   q: Float32Array;
+  /** what blurring the tile did (BlurStats counts) */
+  pixels: number;
+  coarseBlocks: number;
+  pixelBlocks: number;
+  empty: boolean;
 }
 
 interface Member {
@@ -120,7 +127,7 @@ export class TilePool {
    * `write` receives each worker tile's latent blocks. Returns false (nothing done) when no
    * worker is ready.
    */
-  run(job: TileJob, local: (tile: Rect) => void, write: (tile: Rect, q: Float32Array) => void): boolean {
+  run(job: TileJob, local: (tile: Rect) => void, write: (tile: Rect, msg: TileMessage) => void): boolean {
     if (!this.always && !coreToSpare()) return false;
     const workers = this.available();
     if (workers.length === 0) return false;
@@ -148,7 +155,7 @@ export class TilePool {
       for (let msg = receiveMessageOnPort(m.port); msg; msg = receiveMessageOnPort(m.port)) {
         const t = msg.message as TileMessage;
         if (t.seq !== seq) continue;
-        write(job.tiles[t.index], t.q);
+        write(job.tiles[t.index], t);
         received[t.index] = 1;
       }
     }

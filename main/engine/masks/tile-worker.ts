@@ -27,6 +27,7 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
     if (!blur || blur.width !== job.width || blur.height !== job.height || blur.factor !== job.factor) {
       blur = new TileBlur(job.height, job.width, job.factor, undefined, false);
     }
+    blur.coarse = job.coarse;
     const latent = (job.width / job.factor) * (job.height / job.factor);
     const T = job.noiseLevels.length - 1;
     if (steps.length !== T || steps[0]?.length !== latent) steps = Array.from({ length: T }, () => new Float32Array(latent));
@@ -42,9 +43,14 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
         const i = Atomics.add(sync, 0, 1);
         if (i >= job.tiles.length) break;
         const tile = job.tiles[i];
+        const before = { ...blur.stats };
         blur.tileAt(layer, ctx, tile);
         const q = block(steps, tile, job.factor, job.width / job.factor);
-        const msg: TileMessage = { seq, index: i, q };
+        const s = blur.stats;
+        const msg: TileMessage = {
+          seq, index: i, q, pixels: s.pixels - before.pixels, coarseBlocks: s.coarseBlocks - before.coarseBlocks,
+          pixelBlocks: s.pixelBlocks - before.pixelBlocks, empty: s.emptyTiles > before.emptyTiles,
+        };
         port.postMessage(msg, [q.buffer as ArrayBuffer]);
       } finally {
         Atomics.sub(sync, 1, 1);

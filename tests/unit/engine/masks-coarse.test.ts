@@ -155,7 +155,7 @@ describe('quantizing from block sums', () => {
     expect(s.coarseBlocks).toBeGreaterThan(3000);
     // the ramps' kinks pass through a ring of blocks; the rest is decided by the block sums
     expect(s.pixelBlocks / s.coarseBlocks).toBeLessThan(0.2);
-    expect(s.pixels).toBe(s.pixelBlocks * 64);
+    expect(s.pixels + s.workerPixels).toBe(s.pixelBlocks * 64);
     expect(COARSE_MIN_RADIUS).toBeLessThanOrEqual(96);
   });
 });
