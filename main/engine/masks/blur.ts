@@ -293,6 +293,26 @@ export function columnSums(src: Float64Array, c: number, upRows: Int32Array, dow
   }
 }
 
+/** the block sums of the pixels the block-sum path needs (see blockSums) */
+export type BlockSums = (src: Float64Array, c: number, k: Float64Array, r: number, rows: number, dst: Float64Array) => void;
+
+/**
+ * For a strip 8 values wide with contiguous rows: dst[8o + q] = k_0·v[c + 8o + q] +
+ * Σ_{j=1..r} k_j·(v[c + 8(o − j) + q] + v[c + 8(o + j) + q]) for o < rows, j ascending: columnSums
+ * with unclamped windows (the same bits).
+ */
+export function blockSums(src: Float64Array, c: number, k: Float64Array, r: number, rows: number, dst: Float64Array): void {
+  const kc = k[r];
+  for (let o = 0; o < rows; o++) {
+    for (let q = 0; q < 8; q++) {
+      const at = c + 8 * o + q;
+      let a = kc * src[at];
+      for (let j = 1; j <= r; j++) a += k[r + j] * (src[at - 8 * j] + src[at + 8 * j]);
+      dst[8 * o + q] = a;
+    }
+  }
+}
+
 /** Whole-canvas blur (tests, one-off use); the compositor blurs tiles itself. */
 export function gaussianBlur(src: ArrayLike<number>, height: number, width: number, sigma: number): Float64Array {
   const kernel = gaussianKernel(sigma);

@@ -19,7 +19,7 @@
  * window gives the same bits as the whole canvas. A block's reach here is r + 1 pixels (its far
  * corners are the next block's first pixels).
  */
-import { jumpLimit, type ColumnSums, type GaussianKernel } from './blur';
+import { jumpLimit, type BlockSums, type ColumnSums, type GaussianKernel } from './blur';
 import type { BlurScratch } from './blur';
 import type { CanvasMask } from './blur-input';
 import { quantizePixels, quantizeSummary } from './quantize';
@@ -298,6 +298,7 @@ export interface ColumnPass {
   readonly out: Float64Array;
   readonly scratch: BlurScratch;
   readonly sums: ColumnSums;
+  readonly blockSums: BlockSums;
   readonly weights: Float64Array;
 }
 
@@ -345,7 +346,7 @@ export class CoarseTile {
       eps: (F * F / 4) * inp.coarse.curvature * (ch.max - ch.min) + ROUNDING,
       hl: m.f('hl', ih * lw), hg: m.f('hg', ih * nbx), hc: m.f('hc', ih * nbx), lx: m.i('lx', lw),
       nanC: m.i('nanC', (ih + 1) * nbx), chC: m.i('chC', ih * nbx), flat: m.u('flat', nbx * nby), needCorner: m.u('needCorner', lh * lw),
-      lat: m.f('lat', lh * lw), pcl: m.i('pcl', ih * lw), amb: m.i('amb', nbx * nby), q: m.f('q', lo.length),
+      lat: m.f('lat', lh * lw), amb: m.i('amb', nbx * nby), q: m.f('q', lo.length), col: m.f('col', 2 * r + F),
     };
     // 2. the horizontal pass at the lattice columns (block corners) and the box sums of each block's columns
     horizontalPass(t);
@@ -399,10 +400,11 @@ interface TileState {
   readonly needCorner: Uint8Array;
   /** v at the lattice points, row-major (lh × lw) */
   readonly lat: Float64Array;
-  readonly pcl: Int32Array;
   /** blocks that need their pixels (by · nbx + bx) */
   readonly amb: Int32Array;
   readonly q: Float64Array;
+  /** one clamped window (2r + F values) */
+  readonly col: Float64Array;
 }
 
 function horizontalPass(t: TileState): void {
@@ -512,38 +514,27 @@ function flatBlocks(t: TileState): void {
   }
 }
 
-/** v at the lattice points the non-flat blocks need (the same sums as blurColumns) */
+/** v at the lattice points the non-flat blocks need */
 function cornerValues(t: TileState): void {
   const { iy0, ih, height: H, kernel } = t.inp;
-  const { hl, pcl, lat, needCorner, lw, lh, F, r } = t;
+  const { hl, lat, needCorner, lw, lh, F, r } = t;
   const g = kernel.weights;
   const lastY = H - 1;
-  // per lattice column, row changes up to each row: the column is one value over a window without any
-  for (let j = 0; j < lw; j++) {
-    const c = j * ih;
-    pcl[c] = 0;
-    for (let row = 1; row < ih; row++) pcl[c + row] = pcl[c + row - 1] + (hl[c + row] !== hl[c + row - 1] ? 1 : 0);
-  }
-  const kc = g[r];
+  const col = t.col;
   for (let i = 0; i < lh; i++) {
     const y = Math.min(t.y0 + F * i, lastY);
     const yr = y - iy0;
-    const wlo = Math.max(0, y - r) - iy0;
-    const whi = Math.min(lastY, y + r) - iy0;
     // the window's rows inside the input; clamped rows repeat the first or last
     const inLo = Math.min(r, yr), inHi = Math.min(r, ih - 1 - yr);
     for (let j = 0; j < lw; j++) {
       if (!needCorner[i * lw + j]) continue;
       const c = j * ih;
-      let v: number;
-      if (pcl[c + whi] === pcl[c + wlo]) v = hl[c + yr];
-      else if (inLo === r && inHi === r) v = symmetricSum(hl, c + yr, g, r);
+      if (inLo === r && inHi === r) lat[i * lw + j] = symmetricSum(hl, c + yr, g, r);
       else {
-        v = kc * hl[c + yr];
-        const top = hl[c], bottom = hl[c + ih - 1];
-        for (let s = 1; s <= r; s++) v += g[r + s] * ((s <= inLo ? hl[c + yr - s] : top) + (s <= inHi ? hl[c + yr + s] : bottom));
+        // near the canvas edge: the window with its repeated rows, then the same sum
+        for (let s = -r; s <= r; s++) col[r + s] = hl[c + Math.max(0, Math.min(ih - 1, yr + s))];
+        lat[i * lw + j] = symmetricSum(col, r, g, r);
       }
-      lat[i * lw + j] = v;
     }
   }
 }
@@ -583,7 +574,7 @@ function pairSum(a: Float64Array, ua: number, ub: number, box: Float64Array, hal
 function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float64Array, out: readonly Float32Array[], latentWidth: number,
   summary?: { s: BlockSummary; bx0: number; by0: number; bw: number }): number {
   const { iy0, ih, height: H, coarse } = t.inp;
-  const { hg, hc, lat, flat, amb, q, nbx, nby, lw, F, r, eps } = t;
+  const { hg, hc, lat, flat, amb, q, nbx, nby, lw, F, r, eps, col } = t;
   const box = coarse.box;
   const boxLen = box.length;
   const half = boxLen / 2;
@@ -595,7 +586,6 @@ function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float
     const y0 = t.y0 + F * by;
     const start = y0 - r;
     const wlo = Math.max(0, start) - iy0;
-    const whi = Math.min(lastY, start + boxLen - 1) - iy0;
     const inside = start >= 0 && start + boxLen - 1 <= lastY;
     for (let b = 0; b < nbx; b++) {
       let mean: number, low: number, high: number;
@@ -603,18 +593,14 @@ function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float
       if (flat[by * nbx + b]) {
         mean = low = high = hc[c + wlo];
       } else {
-        let acc = 0;
+        let acc: number;
         if (inside) {
           const ua = c + start - iy0;
           acc = pairSum(hg, ua, ua + boxLen - 1, box, half);
         } else {
-          for (let d = 0; d < half; d++) {
-            let ua = start + d;
-            let ub = start + boxLen - 1 - d;
-            if (ua < 0) ua = 0;
-            if (ub > lastY) ub = lastY;
-            acc += box[d] * (hg[c + ua - iy0] + hg[c + ub - iy0]);
-          }
+          // near the canvas edge: the reach with its repeated rows, then the same sum
+          for (let d = 0; d < boxLen; d++) col[d] = hg[c + Math.max(0, Math.min(lastY, start + d)) - iy0];
+          acc = pairSum(col, 0, boxLen - 1, box, half);
         }
         mean = acc * invArea;
         const c00 = lat[by * lw + b], c01 = lat[by * lw + b + 1], c10 = lat[(by + 1) * lw + b], c11 = lat[(by + 1) * lw + b + 1];
@@ -681,28 +667,39 @@ function pixelStrips(t: TileState, nAmb: number, m: Grow, pass: ColumnPass, stre
       }
       let end = row;
       while (end < ih && need[end]) end++;
+      const xLo = x0 - r, xHi = x0 + F - 1 + r;
       for (let rr = row; rr < end; rr++) {
-        const off = rr * iw - ix0;
         const c0 = rowStart[rr], c1 = rowStart[rr + 1];
         const d = (rr - row) * F;
-        if (c0 === c1) {
-          strip.fill(first[rr], d, d + F);
-          continue;
+        // the row's changes inside the strip's reach (xLo, xHi], and its value at xLo
+        let w0 = c0;
+        while (w0 < c1 && pos[w0] <= xLo) w0++;
+        let w1 = w0;
+        while (w1 < c1 && pos[w1] <= xHi) w1++;
+        if (w0 === w1) strip.fill(w0 > c0 ? value[w0 - 1] : first[rr], d, d + F);
+        else if (w1 - w0 < jumps && pos[w0] > xHi - 2 * r && pos[w1 - 1] <= xLo + 2 * r) {
+          // every change is inside every column's window: hAt's jump sums with one start value
+          const sv = w0 > c0 ? value[w0 - 1] : first[rr];
+          for (let x = 0; x < F; x++) {
+            let acc = sv;
+            const shift = r - x0 - x;
+            for (let c = w0; c < w1; c++) acc += delta[c] * tails[pos[c] + shift];
+            strip[d + x] = acc;
+          }
+        } else {
+          const off = rr * iw - ix0;
+          let l1 = c0, h1 = c0;
+          for (let x = 0; x < F; x++) {
+            const p = x0 + x;
+            while (l1 < c1 && pos[l1] <= p - r) l1++;
+            if (h1 < l1) h1 = l1;
+            while (h1 < c1 && pos[h1] <= p + r) h1++;
+            strip[d + x] = hAt(input, off, p, r, g, tails, jumps, lastX, pos, delta, l1, h1, l1 > c0 ? value[l1 - 1] : first[rr]);
+          }
         }
-        let l1 = c0, h1 = c0;
-        for (let x = 0; x < F; x++) {
-          const p = x0 + x;
-          while (l1 < c1 && pos[l1] <= p - r) l1++;
-          if (h1 < l1) h1 = l1;
-          while (h1 < c1 && pos[h1] <= p + r) h1++;
-          strip[d + x] = hAt(input, off, p, r, g, tails, jumps, lastX, pos, delta, l1, h1, l1 > c0 ? value[l1 - 1] : first[rr]);
-        }
-      }
-      // per strip column, row changes up to each row of the run (one value over a window without any)
-      const len = end - row;
-      for (let x = 0; x < F; x++) pcs[x] = 0;
-      for (let i = 1; i < len; i++) {
-        for (let x = 0; x < F; x++) pcs[i * F + x] = pcs[(i - 1) * F + x] + (strip[i * F + x] !== strip[(i - 1) * F + x] ? 1 : 0);
+        // per strip column, row changes up to each row of the run (one value over a window without any)
+        if (rr === row) for (let x = 0; x < F; x++) pcs[x] = 0;
+        else for (let x = 0; x < F; x++) pcs[d + x] = pcs[d - F + x] + (strip[d + x] !== strip[d - F + x] ? 1 : 0);
       }
       for (; a < s1; a++) {
         const y0 = t.y0 + F * Math.floor(byCol[a] / nbx);
@@ -726,6 +723,15 @@ function pixelStrips(t: TileState, nAmb: number, m: Grow, pass: ColumnPass, stre
 function stripColumns(strip: Float64Array, changes: Int32Array, F: number, start: number, lastY: number, y0: number, r: number,
   pass: ColumnPass): void {
   const { out, scratch, sums, weights } = pass;
+  if (F === 8 && y0 - r >= 0 && y0 + F - 1 + r <= lastY) {
+    // no window reaches past the canvas: all rows at once, then the columns that are one value over theirs
+    pass.blockSums(strip, (y0 - start) * F, weights, r, F, out);
+    for (let o = 0; o < F; o++) {
+      const lo = (y0 + o - r - start) * F, hi = (y0 + o + r - start) * F;
+      for (let x = 0; x < F; x++) if (changes[hi + x] === changes[lo + x]) out[o * F + x] = strip[(y0 + o - start) * F + x];
+    }
+    return;
+  }
   // rows[i]: the strip offset of canvas row y0 − r + i (clamped); rev the same backwards, so that
   // output row o reads up_j = rev[L − 1 − o − r + j] and down_j = rows[o + r + j]
   const rows = scratch.down;

@@ -4,11 +4,12 @@
  * place. The same bits as the plain JavaScript columnSums (blur.ts), which stays as the
  * fallback where WebAssembly SIMD is missing or PALETTE_MASK_SIMD=0 (tests compare the two).
  */
-import { blurScratch, columnSums, type BlurScratch, type ColumnSums } from './blur';
+import { blockSums, blurScratch, columnSums, type BlockSums, type BlurScratch, type ColumnSums } from './blur';
 import { WASM_BASE64 } from './wasm/column-sums.wasm';
 
 interface ColumnSumsExports {
   columnSums(src: number, c: number, up: number, down: number, k: number, r: number, x: number, e: number, dst: number, d: number): void;
+  blockSums(src: number, c: number, k: number, r: number, rows: number, dst: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -49,6 +50,8 @@ const PAGE = 65536;
 export class TileMemory {
   /** the column sums blurColumns should use with these buffers */
   readonly sums: ColumnSums;
+  /** blockSums (blur.ts) or its SIMD twin, on these buffers */
+  readonly blockSums: BlockSums;
   readonly simd: boolean;
   private memory: WebAssembly.Memory | null = null;
   private exports: ColumnSumsExports | null = null;
@@ -63,8 +66,12 @@ export class TileMemory {
         this.exports!.columnSums(src.byteOffset, c, up.byteOffset + 4 * upAt, down.byteOffset + 4 * downAt, k.byteOffset + 8 * r, r, x, e,
           dst.byteOffset, d);
       };
+      this.blockSums = (src, c, k, r, rows, dst) => {
+        this.exports!.blockSums(src.byteOffset, c, k.byteOffset + 8 * r, r, rows, dst.byteOffset);
+      };
     } else {
       this.sums = columnSums;
+      this.blockSums = blockSums;
     }
     this.views = this.allocate(this.sizes);
   }

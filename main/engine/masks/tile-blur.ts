@@ -290,7 +290,7 @@ export class TileBlur {
         keep.summary ? { s: keep.summary, bx0: keep.win.x0 / F, by0: keep.win.y0 / F, bw: kw / F } : undefined);
     } else {
       this.coarseTiles.run(inp, out, layer.strength, lo, span, layer.quantized, W / F,
-        { strip: b.pass1, out: b.out, scratch: b.scratch, sums: this.memory.sums, weights: b.weights }, counts);
+        { strip: b.pass1, out: b.out, scratch: b.scratch, sums: this.memory.sums, blockSums: this.memory.blockSums, weights: b.weights }, counts);
       this.stats.pixels += counts.pixelBlocks * F * F;
     }
     this.stats.coarseBlocks += counts.blocks;
