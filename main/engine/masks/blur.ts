@@ -313,6 +313,27 @@ export function blockSums(src: Float64Array, c: number, k: Float64Array, r: numb
   }
 }
 
+/** Σ_{i<n} k[kAt + i]·a[at + i] (see dot) */
+export type Dot = (a: Float64Array, at: number, k: Float64Array, kAt: number, n: number) => number;
+
+/**
+ * Σ_{i<n} k[kAt + i]·a[at + i] in four interleaved partial sums (i mod 4) over the first n − n mod 4
+ * terms and the rest after, ((s0 + s1) + (s2 + s3)) + tail: the SIMD dot's order (the same bits).
+ */
+export function dot(a: Float64Array, at: number, k: Float64Array, kAt: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0;
+  const m = n & ~3;
+  let i = 0;
+  for (; i < m; i += 4) {
+    s0 += k[kAt + i] * a[at + i];
+    s1 += k[kAt + i + 1] * a[at + i + 1];
+    s2 += k[kAt + i + 2] * a[at + i + 2];
+    s3 += k[kAt + i + 3] * a[at + i + 3];
+  }
+  for (; i < n; i++) t += k[kAt + i] * a[at + i];
+  return ((s0 + s1) + (s2 + s3)) + t;
+}
+
 /** Whole-canvas blur (tests, one-off use); the compositor blurs tiles itself. */
 export function gaussianBlur(src: ArrayLike<number>, height: number, width: number, sigma: number): Float64Array {
   const kernel = gaussianKernel(sigma);

@@ -19,10 +19,10 @@
  * window gives the same bits as the whole canvas. A block's reach here is r + 1 pixels (its far
  * corners are the next block's first pixels).
  */
-import { jumpLimit, type BlockSums, type ColumnSums, type GaussianKernel } from './blur';
+import { jumpLimit, type BlockSums, type ColumnSums, type Dot, type GaussianKernel } from './blur';
 import type { BlurScratch } from './blur';
 import type { CanvasMask } from './blur-input';
-import { quantizePixels, quantizeSummary } from './quantize';
+import { quantizePixels, quantizeSummary, summaryNeedsMean } from './quantize';
 
 /** rounding margin added to every bound (values are sums of at most a few thousand products of 0..1) */
 const ROUNDING = 1e-12;
@@ -278,6 +278,13 @@ export interface CoarseInput {
   readonly input: Float64Array;
   /** the layer's raw mask and cover, read directly instead of a filled `input` */
   readonly raw?: RawInput;
+  /**
+   * float64 room for the lattice sums (coarseRegion(...) values) and the kernel's weights, where
+   * `dot` runs (WebAssembly memory with SIMD)
+   */
+  readonly region: Float64Array;
+  readonly weights: Float64Array;
+  readonly dot: Dot;
   readonly ix0: number;
   readonly iy0: number;
   readonly iw: number;
@@ -341,12 +348,19 @@ export class CoarseTile {
     const ch = this.changes;
     if (inp.raw) ch.fromRaw(inp.raw, inp.input, inp.ix0, inp.iy0, inp.iw, ih, inp.width, Math.min(jumps, jumpLimit(r + F / 2)), m);
     else ch.fromInput(inp.input, inp.ix0, inp.iw, ih, m);
+    const boxLen = inp.coarse.box.length;
+    const reg = inp.region;
+    if (reg.length < coarseRegion(ih, nbx, r, F)) throw new Error('CoarseTile: region too small');
+    const box = reg.subarray(ih * (lw + nbx), ih * (lw + nbx) + boxLen);
+    box.set(inp.coarse.box);
     const t: TileState = {
       inp, ch, x0: tile.x0, y0: tile.y0, F, r, nbx, nby, lw, lh,
       eps: (F * F / 4) * inp.coarse.curvature * (ch.max - ch.min) + ROUNDING,
-      hl: m.f('hl', ih * lw), hg: m.f('hg', ih * nbx), hc: m.f('hc', ih * nbx), lx: m.i('lx', lw),
+      hl: reg.subarray(0, ih * lw), hg: reg.subarray(ih * lw, ih * (lw + nbx)), box,
+      col: reg.subarray(ih * (lw + nbx) + boxLen, ih * (lw + nbx) + 2 * boxLen),
+      hc: m.f('hc', ih * nbx), lx: m.i('lx', lw),
       nanC: m.i('nanC', (ih + 1) * nbx), chC: m.i('chC', ih * nbx), flat: m.u('flat', nbx * nby), needCorner: m.u('needCorner', lh * lw),
-      lat: m.f('lat', lh * lw), amb: m.i('amb', nbx * nby), q: m.f('q', lo.length), col: m.f('col', 2 * r + F),
+      lat: m.f('lat', lh * lw), amb: m.i('amb', nbx * nby), q: m.f('q', lo.length),
     };
     // 2. the horizontal pass at the lattice columns (block corners) and the box sums of each block's columns
     horizontalPass(t);
@@ -393,6 +407,8 @@ interface TileState {
   /** per block column and input row: the box sum of the block's columns, and the one input value of its reach (NaN if not one) */
   readonly hg: Float64Array;
   readonly hc: Float64Array;
+  /** the box kernel, beside hl and hg (for dot) */
+  readonly box: Float64Array;
   readonly lx: Int32Array;
   readonly nanC: Int32Array;
   readonly chC: Int32Array;
@@ -403,7 +419,7 @@ interface TileState {
   /** blocks that need their pixels (by · nbx + bx) */
   readonly amb: Int32Array;
   readonly q: Float64Array;
-  /** one clamped window (2r + F values) */
+  /** one clamped window (2r + F values, beside hl and hg) */
   readonly col: Float64Array;
 }
 
@@ -514,70 +530,40 @@ function flatBlocks(t: TileState): void {
   }
 }
 
-/** v at the lattice points the non-flat blocks need */
+/** v at the lattice points the non-flat blocks need (dot products of the kernel with a column's window) */
 function cornerValues(t: TileState): void {
-  const { iy0, ih, height: H, kernel } = t.inp;
-  const { hl, lat, needCorner, lw, lh, F, r } = t;
-  const g = kernel.weights;
+  const { iy0, ih, height: H, weights, dot } = t.inp;
+  const { hl, lat, needCorner, lw, lh, F, r, col } = t;
   const lastY = H - 1;
-  const col = t.col;
+  const n = 2 * r + 1;
   for (let i = 0; i < lh; i++) {
     const y = Math.min(t.y0 + F * i, lastY);
     const yr = y - iy0;
-    // the window's rows inside the input; clamped rows repeat the first or last
-    const inLo = Math.min(r, yr), inHi = Math.min(r, ih - 1 - yr);
+    const inside = yr - r >= 0 && yr + r <= ih - 1;
     for (let j = 0; j < lw; j++) {
       if (!needCorner[i * lw + j]) continue;
       const c = j * ih;
-      if (inLo === r && inHi === r) lat[i * lw + j] = symmetricSum(hl, c + yr, g, r);
+      if (inside) lat[i * lw + j] = dot(hl, c + yr - r, weights, 0, n);
       else {
-        // near the canvas edge: the window with its repeated rows, then the same sum
+        // near the canvas edge: the window with its repeated rows
         for (let s = -r; s <= r; s++) col[r + s] = hl[c + Math.max(0, Math.min(ih - 1, yr + s))];
-        lat[i * lw + j] = symmetricSum(col, r, g, r);
+        lat[i * lw + j] = dot(col, 0, weights, 0, n);
       }
     }
   }
 }
 
-/**
- * g_0·a[at] + Σ_{s=1..r} g_s·(a[at − s] + a[at + s]) in four interleaved partial sums (a fixed
- * order, so the same bits wherever it runs; a corner only bounds, it is never a pixel's value)
- */
-function symmetricSum(a: Float64Array, at: number, g: Float64Array, r: number): number {
-  let v0 = g[r] * a[at], v1 = 0, v2 = 0, v3 = 0;
-  let s = 1;
-  for (; s + 3 <= r; s += 4) {
-    v0 += g[r + s] * (a[at - s] + a[at + s]);
-    v1 += g[r + s + 1] * (a[at - s - 1] + a[at + s + 1]);
-    v2 += g[r + s + 2] * (a[at - s - 2] + a[at + s + 2]);
-    v3 += g[r + s + 3] * (a[at - s - 3] + a[at + s + 3]);
-  }
-  for (; s <= r; s++) v0 += g[r + s] * (a[at - s] + a[at + s]);
-  return (v0 + v1) + (v2 + v3);
-}
-
-/** Σ_{d=0..half−1} box_d·(a[ua + d] + a[ub − d]) in four interleaved partial sums (fixed order) */
-function pairSum(a: Float64Array, ua: number, ub: number, box: Float64Array, half: number): number {
-  let v0 = 0, v1 = 0, v2 = 0, v3 = 0;
-  let d = 0;
-  for (; d + 3 < half; d += 4) {
-    v0 += box[d] * (a[ua + d] + a[ub - d]);
-    v1 += box[d + 1] * (a[ua + d + 1] + a[ub - d - 1]);
-    v2 += box[d + 2] * (a[ua + d + 2] + a[ub - d - 2]);
-    v3 += box[d + 3] * (a[ua + d + 3] + a[ub - d - 3]);
-  }
-  for (; d < half; d++) v0 += box[d] * (a[ua + d] + a[ub - d]);
-  return (v0 + v1) + (v2 + v3);
+/** float64 values CoarseInput.region must hold for a tile of nbx block columns and ih input rows */
+export function coarseRegion(ih: number, nbx: number, r: number, F: number): number {
+  return ih * (2 * nbx + 1) + 2 * (2 * r + F);
 }
 
 /** each block's mean and bounds, and Q_k where they decide it; returns how many blocks need their pixels (t.amb) */
 function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float64Array, out: readonly Float32Array[], latentWidth: number,
   summary?: { s: BlockSummary; bx0: number; by0: number; bw: number }): number {
-  const { iy0, ih, height: H, coarse } = t.inp;
-  const { hg, hc, lat, flat, amb, q, nbx, nby, lw, F, r, eps, col } = t;
-  const box = coarse.box;
+  const { iy0, ih, height: H, dot } = t.inp;
+  const { hg, hc, lat, flat, amb, q, nbx, nby, lw, F, r, eps, col, box } = t;
   const boxLen = box.length;
-  const half = boxLen / 2;
   const lastY = H - 1;
   const T = lo.length;
   const invArea = 1 / (F * F);
@@ -593,20 +579,21 @@ function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float
       if (flat[by * nbx + b]) {
         mean = low = high = hc[c + wlo];
       } else {
-        let acc: number;
-        if (inside) {
-          const ua = c + start - iy0;
-          acc = pairSum(hg, ua, ua + boxLen - 1, box, half);
-        } else {
-          // near the canvas edge: the reach with its repeated rows, then the same sum
-          for (let d = 0; d < boxLen; d++) col[d] = hg[c + Math.max(0, Math.min(lastY, start + d)) - iy0];
-          acc = pairSum(col, 0, boxLen - 1, box, half);
-        }
-        mean = acc * invArea;
         const c00 = lat[by * lw + b], c01 = lat[by * lw + b + 1], c10 = lat[(by + 1) * lw + b], c11 = lat[(by + 1) * lw + b + 1];
         low = Math.min(c00, c01, c10, c11) - eps;
         if (low < 0) low = 0;
         high = Math.max(c00, c01, c10, c11) + eps;
+        // the mean only where a ramp needs it (or the summary is kept for another strength)
+        if (summary || summaryNeedsMean(low, high, strength, lo, span)) {
+          let acc: number;
+          if (inside) acc = dot(hg, c + start - iy0, box, 0, boxLen);
+          else {
+            // near the canvas edge: the reach with its repeated rows
+            for (let d = 0; d < boxLen; d++) col[d] = hg[c + Math.max(0, Math.min(lastY, start + d)) - iy0];
+            acc = dot(col, 0, box, 0, boxLen);
+          }
+          mean = acc * invArea;
+        } else mean = NaN;
       }
       const bx = t.x0 / F + b;
       const bY = t.y0 / F + by;

@@ -109,6 +109,30 @@ export function quantizeSummary(mean: number, low: number, high: number, strengt
 }
 
 /**
+ * Whether quantizeSummary needs the block's mean for these bounds: some step has the whole block
+ * on its ramp and none has a kink inside the bounds (then the pixels decide, mean or not).
+ */
+export function summaryNeedsMean(low: number, high: number, strength: number, lo: Float64Array, span: Float64Array): boolean {
+  if (low === high) return true;
+  const a = low * strength;
+  const b = high * strength;
+  let linear = false;
+  for (let k = 0; k < lo.length; k++) {
+    const l = lo[k];
+    const sp = span[k];
+    if (b <= l) continue;
+    if (sp === 0) {
+      if (a > l) continue;
+      return false;
+    }
+    if (a - l >= sp) continue;
+    if (a >= l && b - l <= sp) linear = true;
+    else return false;
+  }
+  return linear;
+}
+
+/**
  * Q_k of one block from its F² blurred values (strength applied here), `m[base + y·stride + x]`:
  * flat blocks quantize once, steps the whole block lies on one side of need no pixel visits.
  */

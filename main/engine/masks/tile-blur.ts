@@ -12,7 +12,7 @@
  */
 import { blurColumns, blurRows, type GaussianKernel } from './blur';
 import { anyNonzero, blurInput, type CanvasMask } from './blur-input';
-import { CoarseTile, coarseKernel, type BlockSummary } from './coarse';
+import { CoarseTile, coarseKernel, coarseRegion, type BlockSummary } from './coarse';
 import { quantizeBlocks, quantizePixels, quantizeSummary, stepRamps, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
 import { TileMemory } from './simd';
@@ -266,6 +266,7 @@ export class TileBlur {
     const ih = inWin.y1 - inWin.y0;
     const b = this.memory.buffers({
       input: iw * ih, pass1: keep ? ow * ih : F * ih, out: keep ? ow * oh : F * F, line: Math.max(iw, ih, 2 * r + F), weights: 2 * r + 1,
+      coarse: coarseRegion(ih, ow / F, r, F),
     });
     // the held blur needs every pixel's input; otherwise the rows are read from the raw masks
     if (keep) blurInput(layer.raw, layer.rawScale, ctx.coverAlpha, ctx.above, W, inWin, b.input, b.scratch.direct);
@@ -274,6 +275,7 @@ export class TileBlur {
     const inp = {
       input: b.input, ix0: inWin.x0, iy0: inWin.y0, iw, ih, width: W, height: H, kernel, tails: layer.tails, coarse: coarseKernel(kernel, F),
       raw: keep ? undefined : { raw: layer.raw, scale: layer.rawScale, alpha: ctx.coverAlpha, above: ctx.above },
+      region: b.coarse, weights: b.weights, dot: this.memory.dot,
     };
     const counts = { blocks: 0, pixelBlocks: 0 };
     if (keep) {

@@ -115,4 +115,34 @@
       (v128.store offset=32 (local.get $pd) (local.get $a2))
       (v128.store offset=48 (local.get $pd) (local.get $a3))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
-      (br $rowloop)))))
+      (br $rowloop))))
+  ;; dot(a, k, n) = Σ_{i < n} k[i]·a[i] (byte addresses of f64 arrays) in four interleaved partial
+  ;; sums, lanes i ≡ 0, 1, 2, 3 (mod 4) of the first n − n mod 4 terms, the rest one after the other:
+  ;; ((s0 + s1) + (s2 + s3)) + tail. blur.ts dot does the same operations (the same bits).
+  (func (export "dot") (param $a i32) (param $k i32) (param $n i32) (result f64)
+    (local $i i32) (local $m i32) (local $s01 v128) (local $s23 v128) (local $t f64)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $s01 (v128.const f64x2 0 0))
+    (local.set $s23 (v128.const f64x2 0 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul
+        (v128.load (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul
+        (v128.load offset=16 (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.load offset=16 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $tdone (loop $tl
+      (br_if $tdone (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $t (f64.add (local.get $t) (f64.mul
+        (f64.load (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $tl)))
+    (f64.add
+      (f64.add
+        (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
+        (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23))))
+      (local.get $t))))
