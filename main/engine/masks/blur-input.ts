@@ -7,6 +7,18 @@ import type { Rect } from './rect';
 /** A canvas mask: Float32Array with values 0..1, or Uint8Array alpha 0..255. */
 export type CanvasMask = Float32Array | Uint8Array;
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** index of the lowest set bit of a nonzero 32-bit word */
+function lowestBit(w: number): number {
+  return 31 - Math.clz32(w & -w);
+}
+
+/** 0x80 in each byte of w that is zero, 0 elsewhere (exact, no borrow between bytes) */
+function zeroBytes(w: number): number {
+  return ~(((w & 0x7f7f7f7f) + 0x7f7f7f7f) | w | 0x7f7f7f7f);
+}
+
 /** rows compared at once by diffAndCopy before it looks at words */
 const DIFF_BAND = 16;
 
@@ -22,6 +34,7 @@ export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, he
   const a32 = aligned ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length / perWord) : null;
   const b32 = aligned ? new Uint32Array(next.buffer, next.byteOffset, next.length / perWord) : null;
   const wordsPerRow = W / perWord;
+  const bytewise = perWord === 4 && LITTLE_ENDIAN;
   let cx0 = W, cy0 = height, cx1 = -1, cy1 = -1;
   let px0 = W, py0 = height, px1 = -1, py1 = -1;
   const bytesPerRow = W * raw.BYTES_PER_ELEMENT;
@@ -38,6 +51,28 @@ export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, he
     const off = y * W;
     for (let wi = 0; wi < wordsPerRow; wi++) {
       if (a32 && b32 && a32[y * wordsPerRow + wi] === b32[y * wordsPerRow + wi]) continue;
+      if (bytewise && a32 && b32) {
+        // four alpha bytes: the first and last that differ, and those whose (> 0) changed
+        const i = y * wordsPerRow + wi;
+        const a = a32[i], b = b32[i];
+        const d = a ^ b;
+        const x = wi * 4;
+        const first = x + (lowestBit(d) >> 3), last = x + ((31 - Math.clz32(d)) >> 3);
+        if (first < cx0) cx0 = first;
+        if (last > cx1) cx1 = last;
+        if (y < cy0) cy0 = y;
+        cy1 = y;
+        const p = zeroBytes(a) ^ zeroBytes(b);
+        if (p !== 0) {
+          const pf = x + (lowestBit(p) >> 3), pl = x + ((31 - Math.clz32(p)) >> 3);
+          if (pf < px0) px0 = pf;
+          if (pl > px1) px1 = pl;
+          if (y < py0) py0 = y;
+          py1 = y;
+        }
+        a32[i] = b;
+        continue;
+      }
       for (let x = wi * perWord; x < (wi + 1) * perWord; x++) {
         const a = raw[off + x];
         const b = next[off + x];
@@ -62,13 +97,17 @@ export function diffAndCopy(raw: CanvasMask, next: CanvasMask, width: number, he
   };
 }
 
-let zeros = new Uint8Array(0);
+let zeros = Buffer.alloc(0);
+const bytesOf = new WeakMap<ArrayBufferLike, Buffer>();
 
 /** whether raw[start .. start + len) are all zero bytes (+0), compared natively */
 function zeroSpan(raw: CanvasMask, start: number, len: number): boolean {
   const bytes = len * raw.BYTES_PER_ELEMENT;
-  if (zeros.length < bytes) zeros = new Uint8Array(Math.max(bytes, 2 * zeros.length));
-  return Buffer.from(raw.buffer, raw.byteOffset + start * raw.BYTES_PER_ELEMENT, bytes).equals(zeros.subarray(0, bytes));
+  if (zeros.length < bytes) zeros = Buffer.alloc(Math.max(bytes, 2 * zeros.length));
+  let buf = bytesOf.get(raw.buffer);
+  if (!buf) bytesOf.set(raw.buffer, (buf = Buffer.from(raw.buffer)));
+  const at = raw.byteOffset + start * raw.BYTES_PER_ELEMENT;
+  return zeros.compare(buf, at, at + bytes, 0, bytes) === 0;
 }
 
 /** bounding box of raw > 0 pixels within `r` (cover only changes those), or null */
