@@ -136,6 +136,26 @@ class RowChanges {
     if (v > this.max) this.max = v;
   }
 
+  private prev = 0;
+  private lastByte = 0;
+  private lastCover = false;
+
+  /** one alpha pixel of fromRaw: its value, a change from the previous one pushed */
+  private pixel(src: RawInput, base: number, x: number, m: Grow): void {
+    const byte = src.raw[base + x];
+    const cover = src.above.length > 0 && coveredAt(src.above, base + x);
+    this.lastByte = byte;
+    this.lastCover = cover;
+    let v = byte * src.scale;
+    if (cover && v !== 0) v *= src.alpha;
+    const prev = this.prev;
+    if (v !== prev) {
+      const d = v - prev;
+      if (d !== 0) this.push(x, d, v, m);
+      this.prev = v;
+    }
+  }
+
   /** from a filled window */
   fromInput(input: Float64Array, ix0: number, iw: number, ih: number, m: Grow): void {
     this.begin(ih, iw, m);
@@ -163,7 +183,7 @@ class RowChanges {
    */
   fromRaw(src: RawInput, input: Float64Array, ix0: number, iy0: number, iw: number, ih: number, W: number, dense: number, m: Grow): void {
     this.begin(ih, iw, m);
-    const { raw, scale, alpha, above } = src;
+    const { raw, above } = src;
     const bytes = raw instanceof Uint8Array && above.every((a) => a instanceof Uint8Array) &&
       raw.byteOffset % 4 === 0 && above.every((a) => a.byteOffset % 4 === 0) && W % 4 === 0;
     const raw32 = bytes ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length >> 2) : null;
@@ -180,39 +200,40 @@ class RowChanges {
       let x = ix0 + 1;
       const end = ix0 + iw;
       if (raw32) {
-        // byte of the previous pixel and whether it was covered, for the word test
-        let lastByte = raw[base + ix0];
-        let lastCover = na > 0 && coveredAt(above, base + ix0);
-        while (x < end) {
-          if ((base + x) % 4 === 0 && x + 4 <= end) {
-            const wi = (base + x) >> 2;
-            const w = raw32[wi];
-            if (w === Math.imul(lastByte, 0x01010101) >>> 0) {
-              if (lastByte === 0) {
-                x += 4;
-                continue;
-              }
-              let cw = 0;
-              for (let a = 0; a < na; a++) cw |= above32[a][wi];
-              // every byte covered (no zero byte) or none
-              const all = na > 0 && ((cw - 0x01010101) & ~cw & 0x80808080) === 0;
-              if (lastCover ? all : cw === 0) {
-                x += 4;
-                continue;
+        // the previous pixel's byte and cover, for the word tests
+        this.prev = prev;
+        this.lastByte = raw[base + ix0];
+        this.lastCover = na > 0 && coveredAt(above, base + ix0);
+        while (x < end && ((base + x) & 3) !== 0) this.pixel(src, base, x++, m);
+        let wi = (base + x) >> 2;
+        const wEnd = (base + end) >> 2;
+        while (wi < wEnd) {
+          // skip the words of four pixels like the last one: zero, or its byte with the same cover
+          const lb = this.lastByte;
+          if (lb === 0) {
+            while (wi < wEnd && raw32[wi] === 0) wi++;
+          } else {
+            const rep = Math.imul(lb, 0x01010101) >>> 0;
+            if (na === 0) {
+              while (wi < wEnd && raw32[wi] === rep) wi++;
+            } else {
+              const cover = this.lastCover;
+              while (wi < wEnd && raw32[wi] === rep) {
+                let cw = 0;
+                for (let a = 0; a < na; a++) cw |= above32[a][wi];
+                // every byte covered (no zero byte) or none
+                if (cover ? ((cw - 0x01010101) & ~cw & 0x80808080) !== 0 : cw !== 0) break;
+                wi++;
               }
             }
           }
-          lastByte = raw[base + x];
-          lastCover = na > 0 && coveredAt(above, base + x);
-          let v = lastByte * scale;
-          if (lastCover && v !== 0) v *= alpha;
-          if (v !== prev) {
-            const d = v - prev;
-            if (d !== 0) this.push(x, d, v, m);
-            prev = v;
-          }
-          x++;
+          if (wi === wEnd) break;
+          const px = (wi << 2) - base;
+          for (let k = 0; k < 4; k++) this.pixel(src, base, px + k, m);
+          wi++;
         }
+        x = Math.max(x, (wi << 2) - base);
+        while (x < end) this.pixel(src, base, x++, m);
       } else {
         for (; x < end; x++) {
           const v = inputAt(src, base + x);
