@@ -300,6 +300,8 @@ export class MaskCompositor {
     // count/bg are redone on the union of the latent windows quantized, or in full
     let whole = false;
     let partial: Rect | null = null;
+    // windows blurred together once every layer is looked at (the tile pool shares them all)
+    const windows: { layer: LayerState; ctx: BlurContext; win: Rect }[] = [];
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
       if (!layer.dirty && !layer.recompute && !layer.requantize) continue;
@@ -316,14 +318,15 @@ export class MaskCompositor {
         const keep = win && this.holdFor === layer && area <= HOLD_PIXELS
           ? { win, values: new Float64Array(area), summary: this.blur.usesCoarse(layer.kernel) ? blockSummary(area / (F * F)) : undefined }
           : undefined;
-        if (win) this.blur.run(layer, this.context(i), win, keep);
+        if (win && keep) this.blur.run(layer, this.context(i), win, keep);
+        else if (win) windows.push({ layer, ctx: this.context(i), win });
         if (keep) this.held = keep;
       } else if (layer.requantize && this.held) {
         quantizeHeld(this.held, layer.strength, this.quant.noiseLevels, this.quant.maskType,
           layer.quantized, this.latentWidth, F);
       } else if (layer.dirty) {
         const win = reachBlocks(layer.dirty, r, this.width, this.height, F);
-        this.blur.run(layer, this.context(i), win);
+        windows.push({ layer, ctx: this.context(i), win });
         partial = unionRect(partial, { x0: win.x0 / F, y0: win.y0 / F, x1: win.x1 / F, y1: win.y1 / F });
       }
       if (!layer.dirty || layer.recompute || !layer.visible) whole = true;
@@ -332,6 +335,7 @@ export class MaskCompositor {
       layer.requantize = false;
       this.countDirty = true;
     }
+    if (windows.length) this.blur.runAll(windows);
     if (this.countDirty) {
       this.recomputeCount(whole ? null : partial);
       this.countDirty = false;

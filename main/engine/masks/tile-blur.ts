@@ -16,7 +16,7 @@ import { CoarseTile, coarseKernel, coarseRegion, type BlockSummary } from './coa
 import { quantizeBlocks, quantizePixels, quantizeSummary, stepRamps, type MaskType } from './quantize';
 import { growRect, type Rect } from './rect';
 import { TileMemory } from './simd';
-import { TilePool, type TileMessage } from './tile-pool';
+import { TilePool, type TileJob, type TileMessage } from './tile-pool';
 
 /** output tile size in canvas pixels (multiples of the latent factor); tall tiles cost less halo */
 export const TILE_W = 128;
@@ -113,6 +113,15 @@ export interface BlurStats {
   pixelBlocks: number;
 }
 
+/** the tiles of a window, row by row */
+function tilesOf(win: Rect): Rect[] {
+  const tiles: Rect[] = [];
+  for (let y0 = win.y0; y0 < win.y1; y0 += TILE_H) {
+    for (let x0 = win.x0; x0 < win.x1; x0 += TILE_W) tiles.push({ x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) });
+  }
+  return tiles;
+}
+
 export class TileBlur {
   readonly stats: BlurStats = { windows: 0, tiles: 0, emptyTiles: 0, pixels: 0, workerPixels: 0, pooled: 0, coarseBlocks: 0, pixelBlocks: 0 };
   private readonly memory: TileMemory;
@@ -153,24 +162,40 @@ export class TileBlur {
    * `keep` (window-sized, zero-filled) receives the blurred values too.
    */
   run(layer: LayerState, ctx: BlurContext, win: Rect, keep?: HeldBlur): void {
-    if (win.x1 <= win.x0 || win.y1 <= win.y0) return;
-    this.stats.windows++;
-    const tiles: Rect[] = [];
-    for (let y0 = win.y0; y0 < win.y1; y0 += TILE_H) {
-      for (let x0 = win.x0; x0 < win.x1; x0 += TILE_W) tiles.push({ x0, y0, x1: Math.min(win.x1, x0 + TILE_W), y1: Math.min(win.y1, y0 + TILE_H) });
-    }
-    const pool = this.usePool && !keep && tiles.length >= TileBlur.POOL_MIN_TILES && layer.raw.buffer instanceof SharedArrayBuffer &&
-      ctx.above.every((a) => a.buffer instanceof SharedArrayBuffer) ? TilePool.get() : null;
-    if (pool) {
-      const job = {
-        raw: layer.raw, rawScale: layer.rawScale, sigma: layer.kernel.sigma, strength: layer.strength, above: ctx.above,
-        coverAlpha: ctx.coverAlpha, noiseLevels: ctx.noiseLevels, maskType: ctx.maskType, width: this.width, height: this.height,
+    if (keep) {
+      if (win.x1 <= win.x0 || win.y1 <= win.y0) return;
+      this.stats.windows++;
+      for (const t of tilesOf(win)) this.tile(layer, ctx, t, keep);
+      this.trim();
+    } else this.runAll([{ layer, ctx, win }]);
+  }
+
+  /**
+   * Recomputes Q_k on windows of several layers (independent given the raw masks), all their
+   * tiles shared with the tile pool at once when one is ready.
+   */
+  runAll(windows: readonly { layer: LayerState; ctx: BlurContext; win: Rect }[]): void {
+    const tiles: (Rect & { layer: number })[] = [];
+    windows.forEach(({ win }, i) => {
+      if (win.x1 <= win.x0 || win.y1 <= win.y0) return;
+      this.stats.windows++;
+      for (const t of tilesOf(win)) tiles.push({ ...t, layer: i });
+    });
+    const shared = (m: CanvasMask) => m.buffer instanceof SharedArrayBuffer;
+    const pool = this.usePool && tiles.length >= TileBlur.POOL_MIN_TILES &&
+      windows.every(({ layer, ctx }) => shared(layer.raw) && ctx.above.every(shared)) ? TilePool.get() : null;
+    const local = (i: number) => this.tile(windows[tiles[i].layer].layer, windows[tiles[i].layer].ctx, tiles[i]);
+    const c = windows[0]?.ctx;
+    if (pool && c && windows.every(({ ctx }) => ctx.coverAlpha === c.coverAlpha && ctx.noiseLevels === c.noiseLevels && ctx.maskType === c.maskType)) {
+      const job: TileJob = {
+        layers: windows.map(({ layer, ctx }) => ({ raw: layer.raw, rawScale: layer.rawScale, sigma: layer.kernel.sigma, strength: layer.strength, above: ctx.above })),
+        coverAlpha: c.coverAlpha, noiseLevels: c.noiseLevels, maskType: c.maskType, width: this.width, height: this.height,
         factor: this.factor, coarse: this.coarse, tiles,
       };
-      if (pool.run(job, (t) => this.tileAt(layer, ctx, t), (t, msg) => this.writeBlock(layer, t, msg))) this.stats.pooled++;
-      else for (const t of tiles) this.tile(layer, ctx, t, keep);
+      if (pool.run(job, local, (i, msg) => this.writeBlock(windows[tiles[i].layer].layer, tiles[i], msg))) this.stats.pooled++;
+      else for (let i = 0; i < tiles.length; i++) local(i);
     } else {
-      for (const t of tiles) this.tile(layer, ctx, t, keep);
+      for (let i = 0; i < tiles.length; i++) local(i);
     }
     this.trim();
   }

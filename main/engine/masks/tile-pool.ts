@@ -16,13 +16,19 @@ import type { CanvasMask } from './blur-input';
 import type { MaskType } from './quantize';
 import type { Rect } from './rect';
 
-/** what a worker needs to blur tiles of one layer */
-export interface TileJob {
+/** one layer of a TileJob */
+export interface TileLayer {
   readonly raw: CanvasMask;
   readonly rawScale: number;
   readonly sigma: number;
   readonly strength: number;
+  /** raw masks of the visible layers above */
   readonly above: readonly CanvasMask[];
+}
+
+/** what a worker needs to blur tiles of some layers */
+export interface TileJob {
+  readonly layers: readonly TileLayer[];
   readonly coverAlpha: number;
   readonly noiseLevels: Float64Array;
   readonly maskType: MaskType;
@@ -31,7 +37,8 @@ export interface TileJob {
   readonly factor: number;
   /** TileBlur.coarse of the caller */
   readonly coarse: boolean;
-  readonly tiles: readonly Rect[];
+  /** tiles of the layers (layer = index into layers) */
+  readonly tiles: readonly (Rect & { readonly layer: number })[];
 }
 
 export interface TileMessage {
@@ -123,11 +130,11 @@ export class TilePool {
   }
 
   /**
-   * Runs the job's tiles on the ready workers and `local` (the caller's own tile function);
-   * `write` receives each worker tile's latent blocks. Returns false (nothing done) when no
+   * Runs the job's tiles on the ready workers and `local` (the caller's own tile function, given
+   * the tile's index); `write` receives each worker tile's latent blocks. Returns false (nothing done) when no
    * worker is ready.
    */
-  run(job: TileJob, local: (tile: Rect) => void, write: (tile: Rect, msg: TileMessage) => void): boolean {
+  run(job: TileJob, local: (index: number) => void, write: (index: number, msg: TileMessage) => void): boolean {
     if (!this.always && !coreToSpare()) return false;
     const workers = this.available();
     if (workers.length === 0) return false;
@@ -140,7 +147,7 @@ export class TilePool {
     for (;;) {
       const i = Atomics.add(sync, 0, 1);
       if (i >= job.tiles.length) break;
-      local(job.tiles[i]);
+      local(i);
       doneLocally[i] = 1;
     }
     const deadline = Date.now() + STALL_MS;
@@ -155,12 +162,12 @@ export class TilePool {
       for (let msg = receiveMessageOnPort(m.port); msg; msg = receiveMessageOnPort(m.port)) {
         const t = msg.message as TileMessage;
         if (t.seq !== seq) continue;
-        write(job.tiles[t.index], t);
+        write(t.index, t);
         received[t.index] = 1;
       }
     }
     // tiles a dead or stalled worker claimed
-    for (let i = 0; i < job.tiles.length; i++) if (!received[i]) local(job.tiles[i]);
+    for (let i = 0; i < job.tiles.length; i++) if (!received[i]) local(i);
     return true;
   }
 }

@@ -31,12 +31,14 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
     const latent = (job.width / job.factor) * (job.height / job.factor);
     const T = job.noiseLevels.length - 1;
     if (steps.length !== T || steps[0]?.length !== latent) steps = Array.from({ length: T }, () => new Float32Array(latent));
-    const kernel = gaussianKernel(job.sigma);
-    const layer: LayerState = {
-      id: '', raw: job.raw, rawScale: job.rawScale, strength: job.strength, kernel, tails: kernelTails(kernel), visible: true,
-      quantized: steps, dirty: null, recompute: false, requantize: false,
-    };
-    const ctx = { above: job.above, coverAlpha: job.coverAlpha, noiseLevels: job.noiseLevels, maskType: job.maskType };
+    const layers: LayerState[] = job.layers.map((l) => {
+      const kernel = gaussianKernel(l.sigma);
+      return {
+        id: '', raw: l.raw, rawScale: l.rawScale, strength: l.strength, kernel, tails: kernelTails(kernel), visible: true,
+        quantized: steps, dirty: null, recompute: false, requantize: false,
+      };
+    });
+    const ctxs = job.layers.map((l) => ({ above: l.above, coverAlpha: job.coverAlpha, noiseLevels: job.noiseLevels, maskType: job.maskType }));
     for (;;) {
       Atomics.add(sync, 1, 1);
       try {
@@ -44,7 +46,7 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
         if (i >= job.tiles.length) break;
         const tile = job.tiles[i];
         const before = { ...blur.stats };
-        blur.tileAt(layer, ctx, tile);
+        blur.tileAt(layers[tile.layer], ctxs[tile.layer], tile);
         const q = block(steps, tile, job.factor, job.width / job.factor);
         const s = blur.stats;
         const msg: TileMessage = {
