@@ -90,6 +90,8 @@ export class MaskCompositor {
   /** the layer whose strength changed last, and its held blur (see HOLD_PIXELS) */
   private holdFor: LayerState | null = null;
   private held: HeldBlur | null = null;
+  /** one latent row of count_k in float64 (recomputeCount) */
+  private countRow = new Float64Array(0);
 
   /** `pool`: share large windows with the thread's tile pool (tile-pool.ts) when it is ready */
   constructor(height: number, width: number, quantization: MaskQuantization, pool = true) {
@@ -385,20 +387,24 @@ export class MaskCompositor {
     const lw = this.latentWidth;
     const r = rect ?? { x0: 0, y0: 0, x1: lw, y1: this.latentHeight };
     const visible = this.layers.filter((l) => l.visible);
+    // summed in float64 (layers bottom to top), rounded to float32 once
+    const row = this.countRow.length >= r.x1 - r.x0 ? this.countRow : (this.countRow = new Float64Array(lw));
     for (let k = 0; k < this.steps; k++) {
       const c = this.countK[k];
       const bg = this.bgK[k];
       for (let y = r.y0; y < r.y1; y++) {
         const a = y * lw + r.x0;
-        const b = y * lw + r.x1;
-        c.fill(0, a, b);
+        const n = r.x1 - r.x0;
+        row.fill(0, 0, n);
         for (const l of visible) {
           const q = l.quantized[k];
-          for (let i = a; i < b; i++) c[i] += q[i];
+          for (let i = 0; i < n; i++) row[i] += q[a + i];
         }
-        for (let i = a; i < b; i++) {
-          const v = 1 - c[i];
-          bg[i] = v <= 0 ? 0 : v >= 1 ? 1 : v;
+        for (let i = 0; i < n; i++) {
+          const s = row[i];
+          c[a + i] = s;
+          const v = 1 - s;
+          bg[a + i] = v <= 0 ? 0 : v >= 1 ? 1 : v;
         }
       }
     }
