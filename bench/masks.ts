@@ -9,7 +9,7 @@ import { median, round, type BenchRow } from './stats';
 const NOISE = Float64Array.of(0.9977, 0.9942, 0.9735, 0.8499, 0.584, 0);
 const QUANT = { noiseLevels: NOISE, maskType: 'continuous' as const, coverAlpha: 0.3 };
 
-function maskLayers(n: number, side: number, blur: number): MaskLayerInput[] {
+export function maskLayers(n: number, side: number, blur: number): MaskLayerInput[] {
   return layers(n, side, side).map((l) => ({ id: l.id, mask: l.mask as Uint8Array, maskStrength: 1, maskBlur: blur, visible: true }));
 }
 

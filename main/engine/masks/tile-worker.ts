@@ -64,5 +64,40 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
     // the caller redoes any tile it got no block for
   }
 });
+/**
+ * Runs the tile code on a small made-up canvas until V8 has compiled it: a worker starts cold and
+ * gets only its share of each update's tiles, so without this its first tiles (interpreted) would
+ * hold the caller up for tens of milliseconds during the first strokes. Ready is signalled after.
+ */
+function warmUp(): void {
+  const W = 256, H = 256;
+  const disc = (cx: number, cy: number, r: number) => {
+    const m = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) m[y * W + x] = y % 7 ? 255 : 128;
+    return m;
+  };
+  const raw = disc(120, 130, 70), above = [disc(180, 100, 40)];
+  const noiseLevels = Float64Array.of(0.9977, 0.9942, 0.9735, 0.8499, 0.584, 0);
+  const warm = new TileBlur(H, W, 8, undefined, false);
+  const q = Array.from({ length: 5 }, () => new Float32Array((W / 8) * (H / 8)));
+  const ctx = { above, coverAlpha: 0.3, noiseLevels, maskType: 'continuous' as const };
+  const started = Date.now();
+  for (let i = 0; i < 40 && Date.now() - started < 1500; i++) {
+    for (const sigma of [32, 12, 4]) {
+      const kernel = gaussianKernel(sigma);
+      const layer: LayerState = {
+        id: '', raw, rawScale: 1 / 255, strength: 0.9, kernel, tails: kernelTails(kernel), visible: true, quantized: q,
+        dirty: null, recompute: false, requantize: false,
+      };
+      for (let x0 = 0; x0 < W; x0 += 128) warm.tileAt(layer, ctx, { x0, y0: 0, x1: x0 + 128, y1: H });
+    }
+  }
+}
+
+try {
+  warmUp();
+} catch {
+  // only speed depends on it
+}
 Atomics.store(ready, index, 1);
 void parentPort;
