@@ -119,6 +119,13 @@ export class TilePool {
     }
   }
 
+  /** Stops the thread's pool; the next get() starts one from the settings then (tests). */
+  static async shutdown(): Promise<void> {
+    const pool = TilePool.shared;
+    TilePool.shared = undefined;
+    if (pool) await Promise.all(pool.members.map((m) => m.worker.terminate()));
+  }
+
   /** workers ready to take tiles now */
   private available(): Member[] {
     return this.members.filter((m, i) => m.alive && Atomics.load(this.ready, i) === 1);

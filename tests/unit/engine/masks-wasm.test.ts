@@ -105,6 +105,8 @@ describe('tile pool', () => {
   test('windows shared with worker threads give the bits of one thread', async () => {
 
     const env = process.env.PALETTE_MASK_THREADS;
+    // a pool started earlier from the defaults is used only while a core is to spare: start one that always is
+    await TilePool.shutdown();
     process.env.PALETTE_MASK_THREADS = '1';
     const pool = TilePool.get();
     process.env.PALETTE_MASK_THREADS = env;
