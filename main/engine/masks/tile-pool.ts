@@ -64,9 +64,9 @@ const STALL_MS = 10_000;
 
 /**
  * Extra threads: PALETTE_MASK_THREADS when set (then always used), else one fewer than the
- * logical processors (at most 3), used only while the machine has a core to spare (the 1-minute
- * load average below processors − ½): on a busy machine a worker waits for a core and the
- * caller waits for the worker, so one thread is faster.
+ * logical processors (at most 3), used only while other processes leave a core to spare
+ * (coreToSpare): on a busy machine a worker waits for a core and the caller waits for the
+ * worker, so one thread is faster.
  */
 export function poolThreads(): { threads: number; always: boolean } {
   const env = process.env.PALETTE_MASK_THREADS;
@@ -74,16 +74,46 @@ export function poolThreads(): { threads: number; always: boolean } {
   return { threads: Math.max(0, Math.min(3, os.availableParallelism() - 1)), always: false };
 }
 
-let spareCheckedAt = -Infinity;
+/** how often (ms) the spare-core test looks again */
+const SPARE_INTERVAL_MS = 250;
+
+/** busy milliseconds of all processors and of this process, at a time (ms) */
+export interface CpuSample { at: number; busy: number; ours: number }
+
+function cpuSample(): CpuSample {
+  let busy = 0;
+  for (const c of os.cpus()) busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  const u = process.cpuUsage();
+  return { at: performance.now(), busy, ours: (u.user + u.system) / 1000 };
+}
+
+/** the test of coreToSpare between two samples: other processes' cores in use leave ≥ 1.5 of `cores` */
+export function spareBetween(before: CpuSample, after: CpuSample, cores: number): boolean {
+  const ms = after.at - before.at;
+  if (!(ms > 0)) return false;
+  const others = Math.max(0, (after.busy - before.busy) - (after.ours - before.ours)) / ms;
+  return cores - others >= 1.5;
+}
+
+let lastSample: CpuSample | null = null;
 let spare = false;
 
-/** whether a core is idle on average (checked at most once a second) */
-function coreToSpare(): boolean {
-  const now = Date.now();
-  if (now - spareCheckedAt > 1000) {
-    spareCheckedAt = now;
+/**
+ * Whether a core is free for a worker: over the last quarter second, the processors' busy time
+ * minus this process's own leaves at least 1.5 cores (one for the caller, most of one for the
+ * worker). This process's own work (the UNet between mask updates) does not count: it never
+ * runs beside an update.
+ */
+export function coreToSpare(): boolean {
+  const now = performance.now();
+  if (lastSample && now - lastSample.at < SPARE_INTERVAL_MS) return spare;
+  const next = cpuSample();
+  if (lastSample) {
+    spare = spareBetween(lastSample, next, os.availableParallelism());
+  } else {
     spare = os.loadavg()[0] < os.availableParallelism() - 0.5;
   }
+  lastSample = next;
   return spare;
 }
 

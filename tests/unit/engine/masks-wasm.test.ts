@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { columnSums, gaussianKernel } from '../../../main/engine/masks/blur';
 import { MaskCompositor, type MaskLayerInput } from '../../../main/engine/masks';
 import { TileMemory } from '../../../main/engine/masks/simd';
-import { TilePool } from '../../../main/engine/masks/tile-pool';
+import { spareBetween, TilePool } from '../../../main/engine/masks/tile-pool';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { embedding } = require('../../../scripts/build-wasm.js') as { embedding(wat: string): Promise<string> };
@@ -102,6 +102,22 @@ describe('WebAssembly column sums', () => {
 });
 
 describe('tile pool', () => {
+  test('a worker is used while other processes leave a core and a half; this process\'s own work does not count', () => {
+    const at = (t: number, busy: number, ours: number) => ({ at: t, busy, ours });
+    // 2 cores over 1 s: nothing else running
+    expect(spareBetween(at(0, 0, 0), at(1000, 100, 100), 2)).toBe(true);
+    // this process kept both cores busy (the UNet between updates): still spare for the next update
+    expect(spareBetween(at(0, 0, 0), at(1000, 2000, 2000), 2)).toBe(true);
+    // another process kept one core busy
+    expect(spareBetween(at(0, 0, 0), at(1000, 1000, 0), 2)).toBe(false);
+    // half a core elsewhere is still fine on 2 cores, not more
+    expect(spareBetween(at(0, 0, 0), at(1000, 500, 0), 2)).toBe(true);
+    expect(spareBetween(at(0, 0, 0), at(1000, 700, 100), 2)).toBe(false);
+    // 4 cores, two busy elsewhere
+    expect(spareBetween(at(0, 0, 0), at(1000, 2000, 0), 4)).toBe(true);
+    expect(spareBetween(at(0, 0, 0), at(0, 0, 0), 2)).toBe(false);
+  });
+
   test('windows shared with worker threads give the bits of one thread', async () => {
 
     const env = process.env.PALETTE_MASK_THREADS;
