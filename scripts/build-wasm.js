@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const DIRS = [path.join(__dirname, '..', 'main', 'engine', 'masks', 'wasm')];
+const DIRS = [path.join(__dirname, '..', 'main', 'engine', 'masks', 'wasm'), path.join(__dirname, '..', 'main', 'engine', 'wasm')];
 
 /** the TypeScript module embedding the binary assembled from `watFile` */
 async function embedding(watFile) {

@@ -1,4 +1,4 @@
-import { imageToRgba, imageToRgbaCounting, rgbaToImage } from '../../../main/engine/image';
+import { imageToRgba, imageToRgbaCounting, imageToRgbaCountingJs, rgbaToImage, rgbaUsesSimd } from '../../../main/engine/image';
 import { Xoshiro128 } from '../../../main/engine/random';
 
 /** the definition: Uint8ClampedArray's own conversion (clip, round to nearest, ties to even, NaN → 0) */
@@ -38,6 +38,26 @@ describe('decoded image → RGBA8', () => {
     expect(Buffer.from(out).equals(Buffer.from(reference(image, width, height)))).toBe(true);
     expect(Buffer.from(imageToRgba(image, width, height)).equals(Buffer.from(out))).toBe(true);
     expect([out[0], out[1], out[2]]).toEqual([128, 128, 128]);
+  });
+
+  test('WebAssembly and JavaScript give the same bytes and counts over several chunks, odd sizes and values at the edges', () => {
+    const width = 301, height = 257; // 77 357 pixels: two chunks of the WebAssembly path, the second odd
+    const n = width * height;
+    const rng = new Xoshiro128(11);
+    const image = new Float32Array(3 * n);
+    const edges = [0, -0, 1e-30, -1e-30, 1e-8, -1e-8, 1, -1, 0.5 / 127.5, -0.5 / 127.5, 127.5 / 127.5, 3e38, -3e38, NaN, Infinity, -Infinity];
+    let nonFinite = 0;
+    for (let i = 0; i < image.length; i++) {
+      image[i] = i % 3 === 0 ? edges[i % edges.length] : i % 3 === 1 ? (Math.floor(rng.nextDouble() * 256) + 0.5 - 127.5) / 127.5 : rng.nextDouble() * 2.4 - 1.2;
+      if (!Number.isFinite(image[i])) nonFinite++;
+    }
+    const want = reference(image, width, height);
+    expect(rgbaUsesSimd()).toBe(true);
+    const wasm = new Uint8ClampedArray(4 * n), js = new Uint8ClampedArray(4 * n);
+    expect(imageToRgbaCounting(image, width, height, wasm)).toBe(nonFinite);
+    expect(imageToRgbaCountingJs(image, width, height, js)).toBe(nonFinite);
+    expect(Buffer.from(wasm).equals(Buffer.from(want))).toBe(true);
+    expect(Buffer.from(js).equals(Buffer.from(want))).toBe(true);
   });
 
   test('a finite image counts 0 and round-trips an RGBA picture exactly', () => {

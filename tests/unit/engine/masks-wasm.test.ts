@@ -13,15 +13,18 @@ import { spareBetween, TilePool } from '../../../main/engine/masks/tile-pool';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { embedding } = require('../../../scripts/build-wasm.js') as { embedding(wat: string): Promise<string> };
 
-const WASM_DIR = path.join(__dirname, '..', '..', '..', 'main', 'engine', 'masks', 'wasm');
+const ENGINE = path.join(__dirname, '..', '..', '..', 'main', 'engine');
+const WASM_DIRS = [path.join(ENGINE, 'masks', 'wasm'), path.join(ENGINE, 'wasm')];
 
 describe('WebAssembly column sums', () => {
-  test('the committed embedding is what the .wat source assembles to', async () => {
-    const wats = fs.readdirSync(WASM_DIR).filter((f) => f.endsWith('.wat'));
-    expect(wats.length).toBeGreaterThan(0);
-    for (const f of wats) {
-      const committed = fs.readFileSync(path.join(WASM_DIR, f.replace(/\.wat$/, '.wasm.ts')), 'utf8');
-      expect(committed).toBe(await embedding(path.join(WASM_DIR, f)));
+  test('the committed embeddings are what the .wat sources assemble to', async () => {
+    for (const dir of WASM_DIRS) {
+      const wats = fs.readdirSync(dir).filter((f) => f.endsWith('.wat'));
+      expect(wats.length).toBeGreaterThan(0);
+      for (const f of wats) {
+        const committed = fs.readFileSync(path.join(dir, f.replace(/\.wat$/, '.wasm.ts')), 'utf8');
+        expect(committed).toBe(await embedding(path.join(dir, f)));
+      }
     }
   });
 
