@@ -75,6 +75,15 @@ function machine(): string {
   return `${os.cpus().length} × ${cpu}, Node ${process.version}, onnxruntime-node CPU provider, ${new Date().toISOString().slice(0, 10)}; load average at the end ${load} (1/5/15 min)`;
 }
 
+/** the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, or null */
+export function blockBody(doc: string, name: string): string | null {
+  const open = `<!-- bench:${name} -->\n`;
+  const close = `\n<!-- /bench:${name} -->`;
+  const a = doc.indexOf(open);
+  const b = doc.indexOf(close);
+  return a >= 0 && b > a ? doc.slice(a + open.length, b) : null;
+}
+
 /** replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, or appends it */
 export function replaceBlock(doc: string, name: string, body: string): string {
   const open = `<!-- bench:${name} -->`;
@@ -84,6 +93,42 @@ export function replaceBlock(doc: string, name: string, body: string): string {
   const b = doc.indexOf(close);
   if (a >= 0 && b > a) return doc.slice(0, a) + block + doc.slice(b + close.length);
   return `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+/** the rows of a markdown table row line, by its first column (the benchmark) */
+function benchmarkOf(line: string): string {
+  return line.split(' | ')[0].replace(/^\| /, '');
+}
+
+/**
+ * The standing block after re-measuring some of its sections: each benchmark's old rows give
+ * way to its new rows (where the first old one stood), the other rows stay as they were, and a
+ * line says which sections were re-measured when.
+ */
+export function mergeStanding(oldBody: string | null, rows: readonly BenchRow[], sections: readonly string[], machineLine: string): string {
+  const fresh = table(rows).split('\n').slice(2);
+  const lines = oldBody?.split('\n') ?? [];
+  const start = lines.findIndex((l) => l.startsWith('|---'));
+  if (start < 1) return `Measured by \`npm run bench\` (sections ${sections.join(', ')}) on ${machineLine}.\n\n${table(rows)}`;
+  const names = new Set(rows.map((r) => r.benchmark));
+  const out: string[] = [];
+  const pending = new Map<string, string[]>();
+  for (const l of fresh) pending.set(benchmarkOf(l), [...(pending.get(benchmarkOf(l)) ?? []), l]);
+  let end = start + 1;
+  for (; end < lines.length && lines[end].startsWith('| '); end++) {
+    const name = benchmarkOf(lines[end]);
+    if (!names.has(name)) out.push(lines[end]);
+    else if (pending.has(name)) {
+      out.push(...pending.get(name)!);
+      pending.delete(name);
+    }
+  }
+  for (const ls of pending.values()) out.push(...ls);
+  const head = lines.slice(0, start + 1);
+  const note = `Sections ${sections.join(', ')} re-measured on ${machineLine}.`;
+  const intro = head.slice(0, -2).filter((l) => !l.startsWith('Sections '));
+  while (intro.length && intro[intro.length - 1] === '') intro.pop();
+  return [...intro, '', note, '', ...head.slice(-2), ...out, ...lines.slice(end)].join('\n');
 }
 
 async function runSection(name: string, run: Runner, quick: boolean): Promise<Section> {
@@ -103,8 +148,12 @@ async function main(): Promise<void> {
     const chosen = named.length === 0 ? Object.keys(STANDING) : named.filter((n) => STANDING[n]);
     const rows: BenchRow[] = [];
     for (const n of chosen) rows.push(...(await runSection(n, STANDING[n], quick)).rows);
-    const body = `Measured by \`npm run bench\` (medians of repeated runs${named.length ? `; sections ${chosen.join(', ')}` : ''}) on ${machine()}.\n\n${table(rows)}`;
-    blocks.push(['standing', body]);
+    if (named.length === 0) blocks.push(['standing', `Measured by \`npm run bench\` (medians of repeated runs) on ${machine()}.\n\n${table(rows)}`]);
+    else {
+      // one section's rows replace only its own in the standing table
+      const doc = fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '';
+      blocks.push(['standing', mergeStanding(blockBody(doc, 'standing'), rows, chosen, machine())]);
+    }
   }
   for (const n of named.filter((x) => NAMED[x])) {
     const s = await runSection(n, NAMED[n].run, quick);
@@ -118,7 +167,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${doc}\n`);
 }
 
-main().catch((e) => {
-  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

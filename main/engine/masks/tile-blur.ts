@@ -127,8 +127,9 @@ export class TileBlur {
   private readonly memory: TileMemory;
   private readonly coarseTiles = new CoarseTile();
 
-  /** windows of at least this many tiles go to the tile pool when one is ready */
+  /** updates of at least this many tiles and output pixels go to the tile pool when one is ready (smaller ones take a few ms alone) */
   static readonly POOL_MIN_TILES = 2;
+  static readonly POOL_MIN_PIXELS = 512 * 512;
 
   /** whether blurs of COARSE_MIN_RADIUS and more quantize from block sums (PALETTE_MASK_COARSE=0: never) */
   coarse = process.env.PALETTE_MASK_COARSE !== '0';
@@ -182,7 +183,8 @@ export class TileBlur {
       for (const t of tilesOf(win)) tiles.push({ ...t, layer: i });
     });
     const shared = (m: CanvasMask) => m.buffer instanceof SharedArrayBuffer;
-    const pool = this.usePool && tiles.length >= TileBlur.POOL_MIN_TILES &&
+    const pixels = tiles.reduce((n, t) => n + (t.x1 - t.x0) * (t.y1 - t.y0), 0);
+    const pool = this.usePool && tiles.length >= TileBlur.POOL_MIN_TILES && pixels >= TileBlur.POOL_MIN_PIXELS &&
       windows.every(({ layer, ctx }) => shared(layer.raw) && ctx.above.every(shared)) ? TilePool.get() : null;
     const local = (i: number) => this.tile(windows[tiles[i].layer].layer, windows[tiles[i].layer].ctx, tiles[i]);
     const c = windows[0]?.ctx;
