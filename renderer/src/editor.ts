@@ -90,6 +90,7 @@ export function createEditor(api: PaletteApi, initial: PaletteDocument = createD
 
   doc.subscribe((e) => {
     if (e.cause === 'reset') toldTrim = false;
+    if (editor.strokeInProgress) editor.history.settle();
     editor.strokeInProgress = false;
     sync.documentChanged(e.state);
     // the model is part of the document: opening one, undo and redo bring their model

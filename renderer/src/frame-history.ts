@@ -72,6 +72,16 @@ export class FrameHistory extends Observable<{ frames: HistoryFrame[] }> {
     return entry;
   }
 
+  /**
+   * The stroke ended: a picture delivered during it stays (it is what the stroke left when the
+   * engine had converged before the pen lifted, and no frame follows to take its place).
+   */
+  settle(): void {
+    const frames = this.getState().frames;
+    const newest = frames[frames.length - 1];
+    if (newest?.transient) this.set({ frames: [...frames.slice(0, -1), { ...newest, transient: false }] });
+  }
+
   get(id: number): HistoryFrame | undefined {
     return this.getState().frames.find((f) => f.id === id);
   }

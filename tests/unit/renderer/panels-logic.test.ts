@@ -68,6 +68,18 @@ describe('frame history', () => {
     expect(h.getState().frames.every((f) => !f.transient)).toBe(true);
   });
 
+  test('a stroke whose picture converged before the pen lifted keeps that picture once it lands', () => {
+    const h = new FrameHistory();
+    h.add(frame(1, 1));
+    for (let v = 2; v < 5; v++) h.add(frame(v, v), { transient: true });
+    // no frame follows the stroke's end (the engine had converged): the last one stays
+    h.settle();
+    h.add(frame(5, 5));
+    expect(h.getState().frames.map((f) => f.rgba[0])).toEqual([1, 4, 5]);
+    h.settle();
+    expect(h.getState().frames.map((f) => f.rgba[0])).toEqual([1, 4, 5]);
+  });
+
   test('holds its own copy of the pixels', () => {
     const h = new FrameHistory();
     const f = frame(9);
