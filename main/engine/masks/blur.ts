@@ -126,28 +126,48 @@ export function blurRows(
       // changes strictly inside the clamped window: pos − r < b ≤ pos + r
       while (boundary[lo] <= pos - r) lo++;
       while (boundary[hi] <= pos + r) hi++;
-      let acc: number;
       direct[pos - outStart] = 0;
-      if (hi - lo < jumps) {
-        acc = src[off + (pos - r < 0 ? 0 : pos - r) - srcStart];
-        for (let b = lo; b < hi; b++) acc += delta[b] * tails[boundary[b] - pos + r];
-      } else if (pos >= intStart && pos < intEnd) {
+      if (hi - lo >= jumps && pos >= intStart && pos < intEnd) {
+        // summed below, four outputs at a time (hAt's direct sum, the same bits)
         direct[pos - outStart] = 1;
         anyDirect = true;
         continue;
-      } else {
-        acc = 0;
-        for (let j = -r; j <= r; j++) {
-          let g = pos + j;
-          if (g < 0) g = 0;
-          else if (g > last) g = last;
-          acc += k[r + j] * src[off + g - srcStart];
-        }
       }
-      dst[d0 + pos] = acc;
+      dst[d0 + pos] = hAt(src, off - srcStart, pos, r, k, tails, jumps, last, boundary, delta, lo, hi,
+        src[off + (pos - r < 0 ? 0 : pos - r) - srcStart]);
     }
     if (anyDirect) directSums(src, off - srcStart, outStart, outLen, k, r, direct, dst, 1, row * outLen);
   }
+}
+
+/**
+ * One output of the horizontal pass at canvas position p of a row (`input[off + x]` is the
+ * value at x), for blurRows and the block-sum path (coarse.ts) alike: with fewer than `jumps`
+ * changes in the window (pos[lo..hi), p − r < b ≤ p + r) the value at max(0, p − r)
+ * (`startValue`) plus each change times the kernel weight beyond it, else the direct sum
+ * (symmetric where the window needs no clamping).
+ */
+export function hAt(input: Float64Array, off: number, p: number, r: number, g: Float64Array, tails: Float64Array, jumps: number,
+  last: number, pos: Int32Array, delta: Float64Array, lo: number, hi: number, startValue: number): number {
+  if (hi - lo < jumps) {
+    let acc = startValue;
+    for (let b = lo; b < hi; b++) acc += delta[b] * tails[pos[b] - p + r];
+    return acc;
+  }
+  if (p >= r && p <= last - r) {
+    const c = off + p;
+    let acc = g[r] * input[c];
+    for (let j = 1; j <= r; j++) acc += g[r + j] * (input[c - j] + input[c + j]);
+    return acc;
+  }
+  let acc = 0;
+  for (let j = -r; j <= r; j++) {
+    let x = p + j;
+    if (x < 0) x = 0;
+    else if (x > last) x = last;
+    acc += g[r + j] * input[off + x];
+  }
+  return acc;
 }
 
 /**

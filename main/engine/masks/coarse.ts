@@ -19,7 +19,7 @@
  * window gives the same bits as the whole canvas. A block's reach here is r + 1 pixels (its far
  * corners are the next block's first pixels).
  */
-import { jumpLimit, type BlockSums, type ColumnSums, type Dot, type GaussianKernel } from './blur';
+import { hAt, jumpLimit, type BlockSums, type ColumnSums, type Dot, type GaussianKernel } from './blur';
 import type { BlurScratch } from './blur';
 import type { CanvasMask } from './blur-input';
 import { quantizePixels, quantizeSummary, summaryNeedsMean } from './quantize';
@@ -771,32 +771,4 @@ function stripColumns(strip: Float64Array, changes: Int32Array, F: number, start
       x = e;
     }
   }
-}
-
-/**
- * The horizontal pass at canvas position p of one row (`input[off + x]` is the value at x), the
- * same bits as blurRows: the window's changes are pos[lo..hi) (p − r < b ≤ p + r), `startValue` the
- * value at max(0, p − r); rows with enough changes for a direct sum are in `input`.
- */
-function hAt(input: Float64Array, off: number, p: number, r: number, g: Float64Array, tails: Float64Array, jumps: number,
-  last: number, pos: Int32Array, delta: Float64Array, lo: number, hi: number, startValue: number): number {
-  if (hi - lo < jumps) {
-    let acc = startValue;
-    for (let b = lo; b < hi; b++) acc += delta[b] * tails[pos[b] - p + r];
-    return acc;
-  }
-  if (p >= r && p <= last - r) {
-    const c = off + p;
-    let acc = g[r] * input[c];
-    for (let j = 1; j <= r; j++) acc += g[r + j] * (input[c - j] + input[c + j]);
-    return acc;
-  }
-  let acc = 0;
-  for (let j = -r; j <= r; j++) {
-    let x = p + j;
-    if (x < 0) x = 0;
-    else if (x > last) x = last;
-    acc += g[r + j] * input[off + x];
-  }
-  return acc;
 }
