@@ -167,6 +167,31 @@ export function anyNonzero(raw: CanvasMask, width: number, r: Rect): boolean {
   return false;
 }
 
+/** a layer's blur input as it is stored: raw · scale, times cover_alpha where a visible layer above has raw > 0 */
+export interface RawInput {
+  readonly raw: CanvasMask;
+  readonly scale: number;
+  readonly alpha: number;
+  /** raw masks of the visible layers above */
+  readonly above: readonly CanvasMask[];
+}
+
+/** whether a visible layer above has raw > 0 at canvas index i */
+export function coveredAt(above: readonly CanvasMask[], i: number): boolean {
+  for (const a of above) if (a[i] > 0) return true;
+  return false;
+}
+
+/** ENGINE-SPEC §3.1 for one pixel: its scaled raw value, times cover_alpha where covered (0 stays 0) */
+export function coverValue(v: number, covered: boolean, alpha: number): number {
+  return covered && v !== 0 ? v * alpha : v;
+}
+
+/** the blur input at canvas index i (what blurInput writes there) */
+export function blurInputAt(src: RawInput, i: number): number {
+  return coverValue(src.raw[i] * src.scale, src.above.length > 0 && coveredAt(src.above, i), src.alpha);
+}
+
 /**
  * input (window-sized) = raw · scale · (cover_alpha where a visible layer above has raw > 0);
  * `cover` is scratch of at least the window's width.
@@ -182,9 +207,6 @@ export function blurInput(raw: CanvasMask, scale: number, alpha: number, above: 
     if (above.length === 0) continue;
     cover.fill(0, 0, w);
     for (const a of above) for (let x = 0; x < w; x++) if (a[src + x] > 0) cover[x] = 1;
-    for (let x = 0; x < w; x++) {
-      const v = input[dst + x];
-      if (cover[x] !== 0 && v !== 0) input[dst + x] = v * alpha;
-    }
+    for (let x = 0; x < w; x++) input[dst + x] = coverValue(input[dst + x], cover[x] !== 0, alpha);
   }
 }

@@ -21,7 +21,7 @@
  */
 import { hAt, jumpLimit, type BlockSums, type ColumnSums, type Dot, type GaussianKernel } from './blur';
 import type { BlurScratch } from './blur';
-import type { CanvasMask } from './blur-input';
+import { blurInputAt, coveredAt, coverValue, type RawInput } from './blur-input';
 import { quantizePixels, quantizeSummary, summaryNeedsMean } from './quantize';
 
 /** rounding margin added to every bound (values are sums of at most a few thousand products of 0..1) */
@@ -81,15 +81,6 @@ export function blockSummary(blocks: number): BlockSummary {
   return { mean: new Float64Array(blocks), low: new Float64Array(blocks), high: new Float64Array(blocks) };
 }
 
-/** a layer's blur input as it is stored (ENGINE-SPEC §3.1): raw · scale, times alpha where covered */
-export interface RawInput {
-  readonly raw: CanvasMask;
-  readonly scale: number;
-  readonly alpha: number;
-  /** raw masks of the visible layers above */
-  readonly above: readonly CanvasMask[];
-}
-
 /**
  * Value changes along the rows of a window: for row i, entries rowStart[i] .. rowStart[i + 1] − 1
  * hold canvas position pos (v[pos] ≠ v[pos − 1]), delta = v[pos] − v[pos − 1] and value = v[pos];
@@ -146,8 +137,7 @@ class RowChanges {
     const cover = src.above.length > 0 && coveredAt(src.above, base + x);
     this.lastByte = byte;
     this.lastCover = cover;
-    let v = byte * src.scale;
-    if (cover && v !== 0) v *= src.alpha;
+    const v = coverValue(byte * src.scale, cover, src.alpha);
     const prev = this.prev;
     if (v !== prev) {
       const d = v - prev;
@@ -193,7 +183,7 @@ class RowChanges {
       const start = this.n;
       this.rowStart[row] = start;
       const base = (iy0 + row) * W;
-      let prev = inputAt(src, base + ix0);
+      let prev = blurInputAt(src, base + ix0);
       this.first[row] = prev;
       if (prev < this.min) this.min = prev;
       if (prev > this.max) this.max = prev;
@@ -236,7 +226,7 @@ class RowChanges {
         while (x < end) this.pixel(src, base, x++, m);
       } else {
         for (; x < end; x++) {
-          const v = inputAt(src, base + x);
+          const v = blurInputAt(src, base + x);
           if (v === prev) continue;
           const d = v - prev;
           prev = v;
@@ -245,22 +235,11 @@ class RowChanges {
       }
       if (this.n - start >= dense) {
         const off = row * iw - ix0;
-        for (let p = ix0; p < end; p++) input[off + p] = inputAt(src, base + p);
+        for (let p = ix0; p < end; p++) input[off + p] = blurInputAt(src, base + p);
       }
     }
     this.rowStart[ih] = this.n;
   }
-}
-
-/** the blur input at canvas index i: the same value as blurInput */
-function inputAt(src: RawInput, i: number): number {
-  const v = src.raw[i] * src.scale;
-  return v !== 0 && src.above.length > 0 && coveredAt(src.above, i) ? v * src.alpha : v;
-}
-
-function coveredAt(above: readonly CanvasMask[], i: number): boolean {
-  for (const a of above) if (a[i] > 0) return true;
-  return false;
 }
 
 /** scratch of CoarseTile, grown on demand */
