@@ -22,7 +22,7 @@
 import { hAt, jumpLimit, type BlockSums, type ColumnSums, type Dot, type GaussianKernel } from './blur';
 import type { BlurScratch } from './blur';
 import { blurInputAt, coveredAt, coverValue, type RawInput } from './blur-input';
-import { quantizePixels, quantizeSummary, summaryNeedsMean } from './quantize';
+import { needsMean, quantizeBounds, quantizeLinear, quantizePixels } from './quantize';
 
 /** rounding margin added to every bound (values are sums of at most a few thousand products of 0..1) */
 const ROUNDING = 1e-12;
@@ -583,17 +583,19 @@ function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float
         low = Math.min(c00, c01, c10, c11) - eps;
         if (low < 0) low = 0;
         high = Math.max(c00, c01, c10, c11) + eps;
-        // the mean only where a ramp needs it (or the summary is kept for another strength)
-        if (summary || summaryNeedsMean(low, high, strength, lo, span)) {
-          let acc: number;
-          if (inside) acc = dot(hg, c + start - iy0, box, 0, boxLen);
-          else {
-            // near the canvas edge: the reach with its repeated rows
-            for (let d = 0; d < boxLen; d++) col[d] = hg[c + Math.max(0, Math.min(lastY, start + d)) - iy0];
-            acc = dot(col, 0, box, 0, boxLen);
-          }
-          mean = acc * invArea;
-        } else mean = NaN;
+        mean = NaN;
+      }
+      const decided = quantizeBounds(low, high, strength, lo, span, q);
+      // the mean only where a ramp needs it (or the summary is kept for another strength)
+      if (mean !== mean && (summary || (decided && needsMean(q)))) {
+        let acc: number;
+        if (inside) acc = dot(hg, c + start - iy0, box, 0, boxLen);
+        else {
+          // near the canvas edge: the reach with its repeated rows
+          for (let d = 0; d < boxLen; d++) col[d] = hg[c + Math.max(0, Math.min(lastY, start + d)) - iy0];
+          acc = dot(col, 0, box, 0, boxLen);
+        }
+        mean = acc * invArea;
       }
       const bx = t.x0 / F + b;
       const bY = t.y0 / F + by;
@@ -603,7 +605,8 @@ function blockPass(t: TileState, strength: number, lo: Float64Array, span: Float
         summary.s.low[si] = low;
         summary.s.high[si] = high;
       }
-      if (quantizeSummary(mean, low, high, strength, lo, span, q)) {
+      if (decided) {
+        quantizeLinear(mean, strength, lo, span, q);
         const li = bY * latentWidth + bx;
         for (let k = 0; k < T; k++) out[k][li] = q[k];
       } else amb[nAmb++] = by * nbx + b;

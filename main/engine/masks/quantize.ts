@@ -78,14 +78,16 @@ export function quantizeWith(v: number, lo: number, span: number): number {
 }
 
 /**
- * Q_k of one block from its summary: true with `q` filled when every step is decided by it,
- * false when a kink of some step passes through the block's bounds (then its pixels decide).
+ * Q_k of one block from bounds on its values (low === high: the block is that one value): true
+ * with `q` filled when every step is decided by them, except that a step whose ramp holds the
+ * whole block is NaN (its value is the ramp of the block mean: quantizeLinear); false when a
+ * kink of some step passes through the bounds (then the block's pixels decide).
  */
-export function quantizeSummary(mean: number, low: number, high: number, strength: number, lo: Float64Array,
-  span: Float64Array, q: Float64Array): boolean {
+export function quantizeBounds(low: number, high: number, strength: number, lo: Float64Array, span: Float64Array,
+  q: Float64Array): boolean {
   const T = lo.length;
   if (low === high) {
-    const v = mean * strength;
+    const v = low * strength;
     for (let k = 0; k < T; k++) q[k] = quantizeWith(v, lo[k], span[k]);
     return true;
   }
@@ -99,37 +101,33 @@ export function quantizeSummary(mean: number, low: number, high: number, strengt
       if (a > l) q[k] = 1;
       else return false;
     } else if (a - l >= sp) q[k] = 1;
-    else if (a >= l && b - l <= sp) {
-      // one linear piece: the mean of the ramp is the ramp of the mean
-      const m = (mean * strength - l) / sp;
-      q[k] = m <= 0 ? 0 : m >= 1 ? 1 : m;
-    } else return false;
+    else if (a >= l && b - l <= sp) q[k] = NaN;
+    else return false;
   }
   return true;
 }
 
-/**
- * Whether quantizeSummary needs the block's mean for these bounds: some step has the whole block
- * on its ramp and none has a kink inside the bounds (then the pixels decide, mean or not).
- */
-export function summaryNeedsMean(low: number, high: number, strength: number, lo: Float64Array, span: Float64Array): boolean {
-  if (low === high) return true;
-  const a = low * strength;
-  const b = high * strength;
-  let linear = false;
-  for (let k = 0; k < lo.length; k++) {
-    const l = lo[k];
-    const sp = span[k];
-    if (b <= l) continue;
-    if (sp === 0) {
-      if (a > l) continue;
-      return false;
-    }
-    if (a - l >= sp) continue;
-    if (a >= l && b - l <= sp) linear = true;
-    else return false;
+/** whether quantizeBounds left a step to the block mean */
+export function needsMean(q: Float64Array): boolean {
+  for (let k = 0; k < q.length; k++) if (q[k] !== q[k]) return true;
+  return false;
+}
+
+/** the steps quantizeBounds left (NaN) from the block mean: on one linear piece the mean of the ramp is the ramp of the mean */
+export function quantizeLinear(mean: number, strength: number, lo: Float64Array, span: Float64Array, q: Float64Array): void {
+  for (let k = 0; k < q.length; k++) {
+    if (q[k] === q[k]) continue;
+    const m = (mean * strength - lo[k]) / span[k];
+    q[k] = m <= 0 ? 0 : m >= 1 ? 1 : m;
   }
-  return linear;
+}
+
+/** quantizeBounds and quantizeLinear: Q_k of one block from its summary, or false when its pixels decide */
+export function quantizeSummary(mean: number, low: number, high: number, strength: number, lo: Float64Array,
+  span: Float64Array, q: Float64Array): boolean {
+  if (!quantizeBounds(low, high, strength, lo, span, q)) return false;
+  quantizeLinear(mean, strength, lo, span, q);
+  return true;
 }
 
 /**
