@@ -284,18 +284,16 @@ export type ColumnSums = (src: Float64Array, c: number, up: Int32Array, down: In
  * j ascending (k holds the 2r + 1 weights, centre at k[r]), four columns at a time; up_j is
  * up[upAt + j], down_j down[downAt + j].
  */
-export function columnSums(src: Float64Array, c: number, upRows: Int32Array, downRows: Int32Array, k: Float64Array, r: number,
+export function columnSums(src: Float64Array, c: number, up: Int32Array, down: Int32Array, k: Float64Array, r: number,
   x: number, e: number, dst: Float64Array, d: number, upAt = 0, downAt = 0): void {
-  const up = upAt === 0 ? upRows : upRows.subarray(upAt);
-  const down = downAt === 0 ? downRows : downRows.subarray(downAt);
   const kc = k[r];
   let q = x;
   for (; q + 3 < e; q += 4) {
     let a0 = kc * src[c + q], a1 = kc * src[c + q + 1], a2 = kc * src[c + q + 2], a3 = kc * src[c + q + 3];
     for (let j = 1; j <= r; j++) {
       const kj = k[r + j];
-      const u = up[j] + q;
-      const w = down[j] + q;
+      const u = up[upAt + j] + q;
+      const w = down[downAt + j] + q;
       a0 += kj * (src[u] + src[w]);
       a1 += kj * (src[u + 1] + src[w + 1]);
       a2 += kj * (src[u + 2] + src[w + 2]);
@@ -308,7 +306,7 @@ export function columnSums(src: Float64Array, c: number, upRows: Int32Array, dow
   }
   for (; q < e; q++) {
     let a = kc * src[c + q];
-    for (let j = 1; j <= r; j++) a += k[r + j] * (src[up[j] + q] + src[down[j] + q]);
+    for (let j = 1; j <= r; j++) a += k[r + j] * (src[up[upAt + j] + q] + src[down[downAt + j] + q]);
     dst[d + q] = a;
   }
 }

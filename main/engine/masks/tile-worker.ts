@@ -7,11 +7,20 @@ import type { MessagePort } from 'node:worker_threads';
 import { gaussianKernel, kernelTails } from './blur';
 import type { Rect } from './rect';
 import { TileBlur, type LayerState } from './tile-blur';
-import type { TileJob, TileMessage } from './tile-pool';
+import type { TileJob, TileLayer, TileMessage } from './tile-pool';
 
 const { port, ready, index } = workerData as { port: MessagePort; ready: Int32Array; index: number };
 let blur: TileBlur | null = null;
 let steps: Float32Array[] = [];
+
+/** a job layer as the tile code takes it, writing its Q_k into `quantized` */
+function layerState(l: TileLayer, quantized: Float32Array[]): LayerState {
+  const kernel = gaussianKernel(l.sigma);
+  return {
+    id: '', raw: l.raw, rawScale: l.rawScale, strength: l.strength, kernel, tails: kernelTails(kernel), visible: true, quantized,
+    dirty: null, recompute: false, requantize: false,
+  };
+}
 
 function block(q: readonly Float32Array[], tile: Rect, factor: number, latentWidth: number): Float32Array {
   const bx0 = tile.x0 / factor, by0 = tile.y0 / factor, bw = (tile.x1 - tile.x0) / factor, bh = (tile.y1 - tile.y0) / factor;
@@ -31,13 +40,7 @@ port.on('message', ({ seq, job, sync }: { seq: number; job: TileJob; sync: Int32
     const latent = (job.width / job.factor) * (job.height / job.factor);
     const T = job.noiseLevels.length - 1;
     if (steps.length !== T || steps[0]?.length !== latent) steps = Array.from({ length: T }, () => new Float32Array(latent));
-    const layers: LayerState[] = job.layers.map((l) => {
-      const kernel = gaussianKernel(l.sigma);
-      return {
-        id: '', raw: l.raw, rawScale: l.rawScale, strength: l.strength, kernel, tails: kernelTails(kernel), visible: true,
-        quantized: steps, dirty: null, recompute: false, requantize: false,
-      };
-    });
+    const layers = job.layers.map((l) => layerState(l, steps));
     const ctxs = job.layers.map((l) => ({ above: l.above, coverAlpha: job.coverAlpha, noiseLevels: job.noiseLevels, maskType: job.maskType }));
     for (;;) {
       Atomics.add(sync, 1, 1);
@@ -84,11 +87,7 @@ function warmUp(): void {
   const started = Date.now();
   for (let i = 0; i < 40 && Date.now() - started < 1500; i++) {
     for (const sigma of [32, 12, 4]) {
-      const kernel = gaussianKernel(sigma);
-      const layer: LayerState = {
-        id: '', raw, rawScale: 1 / 255, strength: 0.9, kernel, tails: kernelTails(kernel), visible: true, quantized: q,
-        dirty: null, recompute: false, requantize: false,
-      };
+      const layer = layerState({ raw, rawScale: 1 / 255, sigma, strength: 0.9, above }, q);
       for (let x0 = 0; x0 < W; x0 += 128) warm.tileAt(layer, ctx, { x0, y0: 0, x1: x0 + 128, y1: H });
     }
   }
